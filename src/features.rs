@@ -1,0 +1,464 @@
+//! From a (paragraph, actor) pair to a bag of weighted features.
+//!
+//! The chain, in order:
+//! 1. **sentences**: the paragraph is split into sentences ([`crate::article::sentences`]);
+//! 2. **masking**: the target actor's mentions become the token `@actor`, every other
+//!    actor's mentions `@other`, so that what is learned about "@actor welcomed the talks"
+//!    carries across actors;
+//! 3. **tokens**: words are split on non-alphanumeric characters, lower-cased (before
+//!    stemming, as Snowball expects), contractions "n't" become `not`, numbers become `#num`;
+//! 4. **negation**: a word after a negation cue (`not`, `no`, `never`, ...) is prefixed with
+//!    `not_` up to the next punctuation mark or three words;
+//! 5. **stemming**: Snowball English (rust-stemmers);
+//! 6. **n-grams and weights**: unigrams and bigrams within a sentence; sentences that mention
+//!    the target count fully, the others with [`AnalyzerConfig::context_weight`]; words near
+//!    a target mention also give `~word` features; a sentence in which the target is the
+//!    speaker ("Lavrov said", "according to the Kremlin") gives a `#speaker` feature.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+
+use crate::actors::Mention;
+use crate::article::sentences;
+
+/// Settings of the feature chain; stored in the model so that serving uses the same chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyzerConfig {
+    /// Longest n-gram (1 or 2).
+    pub ngram_max: usize,
+    /// Replace the target's mentions with `@actor` and others' with `@other`.
+    pub mask_actors: bool,
+    /// Weight of sentences that do not mention the target (1.0 = no weighting).
+    pub context_weight: f64,
+    /// Mark negated words.
+    pub negation: bool,
+    /// Words within this distance of a target mention give `~word` features (0 = off).
+    pub window: usize,
+    /// Add the `#speaker` feature.
+    pub speaker: bool,
+}
+
+impl Default for AnalyzerConfig {
+    fn default() -> Self {
+        AnalyzerConfig {
+            ngram_max: 2,
+            mask_actors: true,
+            context_weight: 0.35,
+            negation: true,
+            window: 4,
+            speaker: true,
+        }
+    }
+}
+
+/// Turns (paragraph, target) pairs into feature bags.
+pub struct Analyzer {
+    config: AnalyzerConfig,
+    stemmer: Stemmer,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// A token of the chain: its text and the sentence it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+struct Token {
+    text: String,
+    sentence: usize,
+    /// Punctuation ends negation scopes and n-grams; it is not a feature.
+    punct: bool,
+    target: bool,
+}
+
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "nor", "neither", "without", "cannot", "none", "nobody", "nothing",
+    "hardly", "barely",
+];
+
+const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "say", "told", "tells", "added", "warned", "warns", "stated", "argued",
+    "argues", "insisted", "insists", "stressed", "noted", "wrote", "writes", "declared",
+    "announced", "announces", "claimed", "claims", "replied", "responded", "posted", "tweeted",
+    "commented", "explained", "urged", "urges", "called", "described", "suggested", "believes",
+];
+
+/// A feature bag: feature names with weights, sorted by name.
+pub type Bag = Vec<(String, f64)>;
+
+impl Analyzer {
+    /// An analyzer with the given settings.
+    pub fn new(config: AnalyzerConfig) -> Self {
+        Analyzer {
+            config,
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &AnalyzerConfig {
+        &self.config
+    }
+
+    /// Features of `text` (a paragraph) for the target whose mentions are `target`;
+    /// `others` are the other actors' mentions. Spans are byte ranges in `text`.
+    pub fn features(&self, text: &str, target: &[Range<usize>], others: &[Range<usize>]) -> Bag {
+        let sents = sentences(text);
+        let tokens = self.tokens(text, &sents, target, others);
+        let nsent = sents.len().max(1);
+        let mut target_sentence = vec![false; nsent];
+        for t in tokens.iter().filter(|t| t.target) {
+            target_sentence[t.sentence] = true;
+        }
+        let any_target = target_sentence.iter().any(|&b| b);
+        let weight = |s: usize| {
+            if !any_target || target_sentence[s] {
+                1.0
+            } else {
+                self.config.context_weight
+            }
+        };
+        let mut bag: HashMap<String, f64> = HashMap::new();
+        let mut add = |k: String, w: f64| *bag.entry(k).or_insert(0.0) += w;
+        for (i, t) in tokens.iter().enumerate() {
+            if t.punct {
+                continue;
+            }
+            let w = weight(t.sentence);
+            add(t.text.clone(), w);
+            if self.config.ngram_max >= 2 {
+                if let Some(n) = tokens.get(i + 1) {
+                    if !n.punct && n.sentence == t.sentence {
+                        add(format!("{} {}", t.text, n.text), w);
+                    }
+                }
+            }
+        }
+        if self.config.window > 0 {
+            let words: Vec<&Token> = tokens.iter().filter(|t| !t.punct).collect();
+            let mut near = vec![false; words.len()];
+            for (i, t) in words.iter().enumerate() {
+                if t.target {
+                    let lo = i.saturating_sub(self.config.window);
+                    let hi = (i + self.config.window).min(words.len() - 1);
+                    for (j, slot) in near.iter_mut().enumerate().take(hi + 1).skip(lo) {
+                        if words[j].sentence == t.sentence && j != i {
+                            *slot = true;
+                        }
+                    }
+                }
+            }
+            for (t, _) in words.iter().zip(&near).filter(|(_, &n)| n) {
+                add(format!("~{}", t.text), 1.0);
+            }
+        }
+        if self.config.speaker && self.is_speaker(&tokens) {
+            add("#speaker".to_string(), 1.0);
+        }
+        if !any_target {
+            add("#no_target".to_string(), 1.0);
+        }
+        let mut out: Bag = bag.into_iter().collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// Whether the target is the speaker of some sentence: "@actor said", "said @actor",
+    /// "according to @actor".
+    fn is_speaker(&self, tokens: &[Token]) -> bool {
+        let stem_said: Vec<String> = SPEECH_VERBS.iter().map(|v| self.stem(v)).collect();
+        let is_verb = |t: &Token| stem_said.iter().any(|s| *s == t.text);
+        for (i, t) in tokens.iter().enumerate() {
+            if !t.target {
+                continue;
+            }
+            let same = |j: usize| tokens.get(j).filter(|x| x.sentence == t.sentence && !x.punct);
+            // @actor [also|has|had] said
+            for k in 1..=3 {
+                if same(i + k).is_some_and(is_verb) {
+                    return true;
+                }
+            }
+            // said @actor ; according to @actor
+            if i >= 1 && same(i - 1).is_some_and(is_verb) {
+                return true;
+            }
+            if i >= 2 && same(i - 1).is_some_and(|x| x.text == "to")
+                && same(i - 2).is_some_and(|x| x.text == self.stem("according"))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn stem(&self, word: &str) -> String {
+        self.stemmer.stem(word).into_owned()
+    }
+
+    fn tokens(
+        &self,
+        text: &str,
+        sents: &[Range<usize>],
+        target: &[Range<usize>],
+        others: &[Range<usize>],
+    ) -> Vec<Token> {
+        // mention spans, sorted, with a flag for the target
+        let mut masks: Vec<(Range<usize>, bool)> = Vec::new();
+        if self.config.mask_actors {
+            masks.extend(target.iter().map(|r| (r.clone(), true)));
+            masks.extend(others.iter().map(|r| (r.clone(), false)));
+        } else {
+            // without masking the mention words stay, but the target must still be known
+            // for sentence weights and the speaker feature: mark with a zero-width token
+            masks.extend(target.iter().map(|r| (r.start..r.start, true)));
+        }
+        masks.sort_by_key(|(r, _)| (r.start, r.end));
+        let sentence_of = |pos: usize| {
+            sents
+                .iter()
+                .position(|s| pos < s.end)
+                .unwrap_or(sents.len().saturating_sub(1))
+        };
+        let mut out = Vec::new();
+        let mut pos = 0;
+        for (span, is_target) in masks {
+            if span.start < pos {
+                continue; // overlapping spans: keep the first
+            }
+            self.words(&text[pos..span.start], pos, &sentence_of, &mut out);
+            out.push(Token {
+                text: if is_target { "@actor" } else { "@other" }.to_string(),
+                sentence: sentence_of(span.start),
+                punct: false,
+                target: is_target,
+            });
+            if span.is_empty() {
+                // unmasked target marker: not a word itself
+                out.last_mut().unwrap().punct = true;
+            }
+            pos = span.end;
+        }
+        self.words(&text[pos..], pos, &sentence_of, &mut out);
+        if self.config.negation {
+            mark_negation(&mut out);
+        }
+        out
+    }
+
+    /// Appends the word and punctuation tokens of `chunk`, which starts at byte `offset`.
+    fn words(
+        &self,
+        chunk: &str,
+        offset: usize,
+        sentence_of: &dyn Fn(usize) -> usize,
+        out: &mut Vec<Token>,
+    ) {
+        let mut start: Option<usize> = None;
+        let flush = |s: usize, e: usize, out: &mut Vec<Token>| {
+            let word = &chunk[s..e];
+            let sentence = sentence_of(offset + s);
+            for w in self.normalise(word) {
+                out.push(Token {
+                    text: w,
+                    sentence,
+                    punct: false,
+                    target: false,
+                });
+            }
+        };
+        for (i, c) in chunk.char_indices() {
+            let in_word = c.is_alphanumeric()
+                || ((c == '\'' || c == '’')
+                    && start.is_some()
+                    && chunk[i + c.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_alphabetic()));
+            if in_word {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                flush(s, i, out);
+            }
+            if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '—' | '–') {
+                out.push(Token {
+                    text: c.to_string(),
+                    sentence: sentence_of(offset + i),
+                    punct: true,
+                    target: false,
+                });
+            }
+        }
+        if let Some(s) = start {
+            flush(s, chunk.len(), out);
+        }
+    }
+
+    /// One surface word to zero or more stemmed tokens.
+    fn normalise(&self, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase().replace('’', "'");
+        if lower.chars().all(|c| c.is_ascii_digit()) {
+            return vec!["#num".to_string()];
+        }
+        if let Some(base) = lower.strip_suffix("n't") {
+            let base = match base {
+                "ca" => "can",
+                "wo" => "will",
+                "sha" => "shall",
+                b => b,
+            };
+            let mut v = Vec::new();
+            if !base.is_empty() {
+                v.push(self.stem(base));
+            }
+            v.push("not".to_string());
+            return v;
+        }
+        let lower = lower
+            .strip_suffix("'s")
+            .or_else(|| lower.strip_suffix('\''))
+            .unwrap_or(&lower);
+        let lower = match lower.split_once('\'') {
+            // "they're", "we'll": keep the head word
+            Some((head, _)) => head,
+            None => lower,
+        };
+        if lower.is_empty() {
+            return Vec::new();
+        }
+        vec![self.stem(lower)]
+    }
+}
+
+/// Prefixes `not_` to up to three words after a negation cue, stopping at punctuation or
+/// at a placeholder.
+fn mark_negation(tokens: &mut [Token]) {
+    let mut left = 0;
+    for t in tokens.iter_mut() {
+        if t.punct {
+            left = 0;
+            continue;
+        }
+        if NEGATIONS.contains(&t.text.as_str()) {
+            left = 3;
+            continue;
+        }
+        if t.text.starts_with('@') || t.text == "but" {
+            left = 0;
+            continue;
+        }
+        if left > 0 {
+            t.text = format!("not_{}", t.text);
+            left -= 1;
+        }
+    }
+}
+
+/// Splits mentions into the target's spans and the other actors' spans.
+pub fn split_mentions(mentions: &[Mention], target: usize) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let mut t = Vec::new();
+    let mut o = Vec::new();
+    for m in mentions {
+        if m.actor == target {
+            t.push(m.span.clone());
+        } else {
+            o.push(m.span.clone());
+        }
+    }
+    (t, o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feats(config: AnalyzerConfig, text: &str, target: &str, other: &str) -> Vec<String> {
+        let a = Analyzer::new(config);
+        let span = |s: &str| {
+            if s.is_empty() {
+                vec![]
+            } else {
+                let i = text.find(s).unwrap();
+                vec![i..i + s.len()]
+            }
+        };
+        a.features(text, &span(target), &span(other))
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    #[test]
+    fn masks_target_and_other_actors() {
+        let f = feats(
+            AnalyzerConfig::default(),
+            "Lavrov welcomed talks with Rubio.",
+            "Lavrov",
+            "Rubio",
+        );
+        assert!(f.contains(&"@actor welcom".to_string()), "{f:?}");
+        assert!(f.contains(&"with @other".to_string()), "{f:?}");
+        assert!(!f.iter().any(|x| x.contains("lavrov")));
+    }
+
+    #[test]
+    fn marks_negation_until_punctuation() {
+        let f = feats(
+            AnalyzerConfig::default(),
+            "Moscow did not rule out talks, officials said.",
+            "Moscow",
+            "",
+        );
+        assert!(f.contains(&"not_rule".to_string()), "{f:?}");
+        assert!(f.contains(&"not_out".to_string()), "{f:?}");
+        assert!(f.contains(&"offici".to_string()), "{f:?}");
+        let f = feats(AnalyzerConfig::default(), "Kyiv didn't agree.", "Kyiv", "");
+        assert!(f.contains(&"not_agre".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn context_sentences_weigh_less() {
+        let a = Analyzer::new(AnalyzerConfig::default());
+        let text = "Peskov praised the call. Critics condemned it.";
+        let bag = a.features(text, &[0..6], &[]);
+        let w = |k: &str| bag.iter().find(|(f, _)| f == k).unwrap().1;
+        assert_eq!(w("prais"), 1.0);
+        assert!((w("condemn") - 0.35).abs() < 1e-12);
+    }
+
+    #[test]
+    fn speaker_feature() {
+        let f = feats(AnalyzerConfig::default(), "\"No,\" Lavrov said.", "Lavrov", "");
+        assert!(f.contains(&"#speaker".to_string()));
+        let f = feats(
+            AnalyzerConfig::default(),
+            "Talks resumed, according to the Kremlin.",
+            "the Kremlin",
+            "",
+        );
+        assert!(f.contains(&"#speaker".to_string()));
+        let f = feats(AnalyzerConfig::default(), "Lavrov met Rubio.", "Lavrov", "Rubio");
+        assert!(!f.contains(&"#speaker".to_string()));
+    }
+
+    #[test]
+    fn unmasked_mode_keeps_names() {
+        let cfg = AnalyzerConfig {
+            mask_actors: false,
+            ..Default::default()
+        };
+        let f = feats(cfg, "Lavrov welcomed talks.", "Lavrov", "");
+        assert!(f.contains(&"lavrov".to_string()), "{f:?}");
+        assert!(!f.contains(&"#no_target".to_string()));
+    }
+}

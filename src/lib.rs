@@ -1,0 +1,17 @@
+//! `stance`: who stands where on US–Russia rapprochement, in news articles.
+//!
+//! The pipeline: an [`article::Article`] is split into paragraphs and sentences; the
+//! [`actors::Gazetteer`] finds the actors; for each (paragraph, actor) pair the
+//! [`features::Analyzer`] builds a bag of stemmed, masked, negation-marked n-grams, which a
+//! [`vectorize::Vectorizer`] turns into a TF-IDF row; two [`logistic`] models label the
+//! pair's stance and sentiment; [`report`] aggregates the pairs per actor.
+
+pub mod actors;
+pub mod article;
+pub mod error;
+pub mod features;
+pub mod io;
+pub mod logistic;
+pub mod vectorize;
+
+pub use error::{Error, Result};
