@@ -1,0 +1,404 @@
+//! The command line: what the user typed, parsed and checked, then handed to the library.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+
+use crate::actors::Gazetteer;
+use crate::article::Article;
+use crate::data::LabelledData;
+use crate::error::{Error, Result};
+use crate::eval::{cross_validate, evaluate};
+use crate::features::AnalyzerConfig;
+use crate::input::{articles, expand, InputFormat};
+use crate::model::Model;
+use crate::output::{write_evaluation, EvalFormat, ReportFormat, ReportWriter};
+use crate::report::classify;
+use crate::train::{train, Progress, TrainConfig};
+use crate::vectorize::VectorizerSpec;
+
+/// Per-actor stance toward US–Russia rapprochement, and sentiment, in news articles.
+#[derive(Parser, Debug)]
+#[command(name = "stance", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Classify articles: one report per article, one row per actor.
+    Classify(ClassifyArgs),
+    /// Train a model from labelled data.
+    Train(TrainArgs),
+    /// Score a model (or the training procedure, with --folds) on labelled data.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GazetteerArgs {
+    /// Extra gazetteer (CSV actor,alias,kind); its aliases are added to the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub actors: Option<PathBuf>,
+    /// With --actors: use only that gazetteer, not the built-in one.
+    #[arg(long, requires = "actors")]
+    pub actors_replace: bool,
+}
+
+impl GazetteerArgs {
+    fn load(&self) -> Result<Gazetteer> {
+        let builtin = Gazetteer::builtin();
+        match &self.actors {
+            None => Ok(builtin),
+            Some(p) => {
+                let g = Gazetteer::from_path(p)?;
+                if self.actors_replace {
+                    Ok(g)
+                } else {
+                    builtin.extend(g)
+                }
+            }
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ClassifyArgs {
+    /// Text files, folders (every *.txt below), .jsonl or .csv files, or - for stdin.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Model file (default: the model built into the binary).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// Add each actor's paragraph-level decisions.
+    #[arg(long)]
+    pub paragraphs: bool,
+    /// How to read inputs (auto: by extension; stdin is text).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: InputFormat,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Feature and training settings shared by `train` and `evaluate --folds`.
+#[derive(Args, Debug)]
+pub struct TrainOpts {
+    /// Seed for the cross-validation folds.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// L2 strengths to choose from by cross-validation (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "0.3,1,3")]
+    pub alphas: Vec<f64>,
+    /// Folds used to choose alpha.
+    #[arg(long, default_value_t = 5)]
+    pub cv_folds: usize,
+    /// Longest n-gram (1 or 2).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub ngram: u8,
+    /// Do not mask actor mentions.
+    #[arg(long)]
+    pub no_mask: bool,
+    /// Weight of sentences that do not mention the actor (1 = no weighting).
+    #[arg(long, default_value_t = 0.35)]
+    pub context_weight: f64,
+    /// Do not mark negation.
+    #[arg(long)]
+    pub no_negation: bool,
+    /// Window around the actor for `~word` features (0 = off).
+    #[arg(long, default_value_t = 4)]
+    pub window: usize,
+    /// No speaker feature.
+    #[arg(long)]
+    pub no_speaker: bool,
+    /// Hash features into 2^BITS columns instead of keeping a vocabulary.
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(8..=24))]
+    pub hashing: Option<u32>,
+    /// Minimum number of training rows for a feature to enter the vocabulary.
+    #[arg(long, default_value_t = 2)]
+    pub min_df: usize,
+    /// No temperature scaling.
+    #[arg(long)]
+    pub no_calibration: bool,
+}
+
+impl TrainOpts {
+    fn config(&self) -> Result<TrainConfig> {
+        if !(0.0..=1.0).contains(&self.context_weight) {
+            return Err(Error::Usage("--context-weight must be between 0 and 1".into()));
+        }
+        if self.alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
+            return Err(Error::Usage("--alphas must be positive numbers".into()));
+        }
+        Ok(TrainConfig {
+            analyzer: AnalyzerConfig {
+                ngram_max: self.ngram as usize,
+                mask_actors: !self.no_mask,
+                context_weight: self.context_weight,
+                negation: !self.no_negation,
+                window: self.window,
+                speaker: !self.no_speaker,
+            },
+            vectorizer: match self.hashing {
+                Some(bits) => VectorizerSpec::Hashing { bits },
+                None => VectorizerSpec::Vocabulary { min_df: self.min_df },
+            },
+            alphas: self.alphas.clone(),
+            folds: self.cv_folds,
+            seed: self.seed,
+            max_iterations: 500,
+            calibrate: !self.no_calibration,
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Labelled data: corpus folders, flat CSV files, NewsMTSC JSONL files.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    pub data: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+    #[command(flatten)]
+    pub opts: TrainOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// Labelled data: corpus folders, flat CSV files, NewsMTSC JSONL files.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    pub data: Vec<PathBuf>,
+    /// Model file (default: the built-in model). Not used with --folds.
+    #[arg(long, value_name = "FILE", conflicts_with = "folds")]
+    pub model: Option<PathBuf>,
+    /// Cross-validate the training procedure with K folds instead of using a model.
+    #[arg(long, value_name = "K")]
+    pub folds: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: EvalFormat,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+    #[command(flatten)]
+    pub opts: TrainOpts,
+}
+
+/// Progress lines on stderr.
+struct Stderr;
+impl Progress for Stderr {
+    fn message(&self, msg: &str) {
+        eprintln!("stance: {msg}");
+    }
+}
+
+/// What a command ended with: 0 all good, 1 some inputs skipped.
+pub type Exit = i32;
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> Result<Exit> {
+    match cli.command {
+        Command::Classify(a) => run_classify(a),
+        Command::Train(a) => run_train(a),
+        Command::Evaluate(a) => run_evaluate(a),
+    }
+}
+
+fn load_model(path: &Option<PathBuf>) -> Result<Model> {
+    match path {
+        Some(p) => Model::load(p),
+        None => Model::builtin(),
+    }
+}
+
+/// An output error: a closed pipe ends the run quietly.
+fn write_err(e: std::io::Error) -> Error {
+    Error::io("<stdout>", e)
+}
+
+fn run_classify(a: ClassifyArgs) -> Result<Exit> {
+    if let Some(n) = a.threads {
+        if n == 0 {
+            return Err(Error::Usage("--threads must be at least 1".into()));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| Error::Usage(e.to_string()))?;
+    }
+    let gazetteer = a.gazetteer.load()?;
+    let model = load_model(&a.model)?;
+    let stdout = std::io::stdout();
+    let mut writer = ReportWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), a.format);
+    writer.begin().map_err(write_err)?;
+    let mut skipped = 0usize;
+    let mut done = 0usize;
+    let mut batch: Vec<Article> = Vec::new();
+    let batch_size = 64 * rayon::current_num_threads();
+    // The first error is held back: if it turns out to be the only thing that happened, it
+    // is the run's one fatal error line; otherwise it is reported as skipped like the rest.
+    let mut held: Option<Error> = None;
+    let mut report = |e: Error, anything_done: bool| {
+        skipped += 1;
+        if skipped == 1 && !anything_done {
+            held = Some(e);
+            return;
+        }
+        if let Some(h) = held.take() {
+            eprintln!("stance: skipped {h}");
+        }
+        eprintln!("stance: skipped {e}");
+    };
+    let mut flush = |batch: &mut Vec<Article>, writer: &mut ReportWriter<_>| -> Result<()> {
+        let reports: Vec<_> = batch
+            .par_iter()
+            .map(|art| classify(&model, &gazetteer, art, a.paragraphs))
+            .collect();
+        for r in &reports {
+            writer.article(r).map_err(write_err)?;
+        }
+        done += reports.len();
+        batch.clear();
+        Ok(())
+    };
+    let mut seen = 0usize;
+    for item in expand(&a.inputs) {
+        let input = match item {
+            Ok(i) => i,
+            Err(e) => {
+                report(e, seen > 0);
+                continue;
+            }
+        };
+        let stream = match articles(&input, a.input_format) {
+            Ok(s) => s,
+            Err(e) => {
+                report(e, seen > 0);
+                continue;
+            }
+        };
+        for art in stream {
+            match art {
+                Ok(art) => {
+                    seen += 1;
+                    batch.push(art);
+                    if batch.len() >= batch_size {
+                        flush(&mut batch, &mut writer)?;
+                    }
+                }
+                Err(e) => report(e, seen > 0),
+            }
+        }
+    }
+    flush(&mut batch, &mut writer)?;
+    writer.end().map_err(write_err)?;
+    if skipped == 1 && done == 0 {
+        if let Some(e) = held {
+            return Err(e);
+        }
+    }
+    if let Some(h) = held.take() {
+        eprintln!("stance: skipped {h}");
+    }
+    if skipped > 0 {
+        eprintln!(
+            "stance: {done} article{} classified, {skipped} input{} skipped",
+            if done == 1 { "" } else { "s" },
+            if skipped == 1 { "" } else { "s" }
+        );
+        return Ok(if done == 0 { 2 } else { 1 });
+    }
+    Ok(0)
+}
+
+fn run_train(a: TrainArgs) -> Result<Exit> {
+    let config = a.opts.config()?;
+    let out_dir = match a.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !out_dir.is_dir() {
+        return Err(Error::input(&a.out, None, "--out: the folder does not exist"));
+    }
+    let gazetteer = a.gazetteer.load()?;
+    Stderr.message("reading labelled data");
+    let data = LabelledData::load(&a.data, &gazetteer)?;
+    let names = a.data.iter().map(|p| p.display().to_string()).collect();
+    let model = train(&data, &gazetteer, &config, names, &Stderr)?;
+    model.save(&a.out)?;
+    let mut out = std::io::stdout().lock();
+    print_summary(&mut out, &model, &a.out).map_err(write_err)?;
+    Ok(0)
+}
+
+fn print_summary(out: &mut dyn Write, model: &Model, path: &std::path::Path) -> std::io::Result<()> {
+    let s = &model.summary;
+    writeln!(out, "model written to {} ({} features)", path.display(), s.features)?;
+    for t in &s.tasks {
+        let labels = match t.task.as_str() {
+            "stance" => crate::data::Task::Stance.labels(),
+            _ => crate::data::Task::Sentiment.labels(),
+        };
+        let counts: Vec<String> = labels
+            .iter()
+            .zip(&t.class_counts)
+            .map(|(l, c)| format!("{l} {c}"))
+            .collect();
+        writeln!(out, "{}: {} rows ({})", t.task, t.rows, counts.join(", "))?;
+        if t.folds > 0 {
+            for c in &t.cv {
+                writeln!(
+                    out,
+                    "  {}-fold CV  alpha {:<5} macro-F1 {:.3}  accuracy {:.3}{}",
+                    t.folds,
+                    c.alpha,
+                    c.macro_f1,
+                    c.accuracy,
+                    if c.alpha == t.alpha { "  <- chosen" } else { "" }
+                )?;
+            }
+        } else {
+            writeln!(out, "  too few groups to cross-validate; alpha {}", t.alpha)?;
+        }
+        writeln!(
+            out,
+            "  temperature {:.3}{}; final fit: {} iterations, {} ({})",
+            t.temperature,
+            t.cv_ece.map(|e| format!(", out-of-fold ECE {e:.3}")).unwrap_or_default(),
+            t.iterations,
+            if t.converged { "converged" } else { "not converged" },
+            t.stop_reason
+        )?;
+    }
+    Ok(())
+}
+
+fn run_evaluate(a: EvaluateArgs) -> Result<Exit> {
+    let gazetteer = a.gazetteer.load()?;
+    let data = LabelledData::load(&a.data, &gazetteer)?;
+    if data.examples.is_empty() && data.articles.is_empty() {
+        return Err(Error::Usage("the data holds no labels".into()));
+    }
+    let evaluation = match a.folds {
+        Some(k) => {
+            let config = a.opts.config()?;
+            cross_validate(&data, &gazetteer, &config, k, &Stderr)?
+        }
+        None => {
+            let model = load_model(&a.model)?;
+            evaluate(&model, &gazetteer, &data)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    write_evaluation(&mut out, &evaluation, a.format).map_err(write_err)?;
+    Ok(0)
+}

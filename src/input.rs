@@ -1,0 +1,267 @@
+//! Inputs of `stance classify`: text files, folders, JSONL, CSV and standard input.
+//!
+//! - a `.txt` file (or any file that is not `.jsonl`/`.csv`) is one article whose id is the
+//!   file stem;
+//! - a folder stands for every `*.txt` file below it, sorted by path;
+//! - a `.jsonl` file holds one article a line: `id`, `text`, optional `title`, `date`;
+//! - a `.csv` file has columns `id,text`, optional `title`, `date`;
+//! - `-` is standard input, read as one text article with id `stdin` unless
+//!   `--input-format jsonl|csv` says otherwise.
+//!
+//! Articles are produced one at a time ([`Articles`]), so a large JSONL or CSV file is
+//! streamed, never held in memory whole. A bad article (a broken JSONL line, an empty
+//! text) is an `Err` item: the caller reports it and goes on.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::actors::csv_message;
+use crate::article::Article;
+use crate::error::{Error, Result};
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// By extension: `.jsonl`, `.csv`, anything else is text.
+    Auto,
+    Text,
+    Jsonl,
+    Csv,
+}
+
+/// One input after expanding folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    /// A name for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// Expands folders into their `*.txt` files (sorted); a folder that cannot be read, or a
+/// path that does not exist, is an `Err` item.
+pub fn expand(paths: &[PathBuf]) -> Vec<Result<Input>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Ok(Input::Stdin));
+        } else if p.is_dir() {
+            let mut files = Vec::new();
+            let mut errors = Vec::new();
+            walk(p, &mut files, &mut errors, 0);
+            files.sort();
+            out.extend(errors.into_iter().map(Err));
+            out.extend(files.into_iter().map(|f| Ok(Input::File(f))));
+        } else if p.exists() {
+            out.push(Ok(Input::File(p.clone())));
+        } else {
+            out.push(Err(Error::io(
+                p,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            )));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>, depth: usize) {
+    // symlink loops: bounded depth, and symlinked folders are not followed
+    if depth > 64 {
+        errors.push(Error::input(dir, None, "folder nesting too deep (symlink loop?)"));
+        return;
+    }
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            errors.push(Error::io(dir, e));
+            return;
+        }
+    };
+    for entry in rd {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(Error::io(dir, e));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let ft = match entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(Error::io(&path, e));
+                continue;
+            }
+        };
+        if ft.is_dir() {
+            walk(&path, files, errors, depth + 1);
+        } else if path.extension().is_some_and(|e| e == "txt") && (ft.is_file() || path.is_file()) {
+            files.push(path);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct JsonArticle {
+    id: serde_json::Value,
+    text: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+}
+
+/// A stream of articles from one input.
+pub struct Articles {
+    inner: Box<dyn Iterator<Item = Result<Article>> + Send>,
+}
+
+impl Iterator for Articles {
+    type Item = Result<Article>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next()
+    }
+}
+
+fn format_of(input: &Input, format: InputFormat) -> InputFormat {
+    match (format, input) {
+        (InputFormat::Auto, Input::Stdin) => InputFormat::Text,
+        (InputFormat::Auto, Input::File(p)) => match p.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => InputFormat::Jsonl,
+            Some("csv") => InputFormat::Csv,
+            _ => InputFormat::Text,
+        },
+        (f, _) => f,
+    }
+}
+
+fn open(input: &Input) -> Result<(Box<dyn Read + Send>, PathBuf)> {
+    match input {
+        Input::Stdin => Ok((Box::new(std::io::stdin()), PathBuf::from("<stdin>"))),
+        Input::File(p) => {
+            let f = File::open(p).map_err(|e| Error::io(p, e))?;
+            Ok((Box::new(f), p.clone()))
+        }
+    }
+}
+
+fn check_text(origin: &Path, line: Option<usize>, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::input(origin, line, "empty article"));
+    }
+    if text.contains('\0') {
+        return Err(Error::input(origin, line, "binary data (NUL bytes), not text"));
+    }
+    Ok(())
+}
+
+/// Opens one input as a stream of articles.
+pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
+    let (reader, origin) = open(input)?;
+    match format_of(input, format) {
+        InputFormat::Text | InputFormat::Auto => {
+            let mut bytes = Vec::new();
+            let mut reader = reader;
+            reader.read_to_end(&mut bytes).map_err(|e| Error::io(&origin, e))?;
+            let text = crate::io::decode(bytes, &origin)?;
+            check_text(&origin, None, &text)?;
+            let id = match input {
+                Input::Stdin => "stdin".to_string(),
+                Input::File(p) => p.file_stem().unwrap_or_default().to_string_lossy().to_string(),
+            };
+            Ok(Articles {
+                inner: Box::new(std::iter::once(Ok(Article::new(id, text)))),
+            })
+        }
+        InputFormat::Jsonl => {
+            let mut lines = BufReader::new(reader);
+            let mut n = 0usize;
+            let mut buf = Vec::new();
+            let iter = std::iter::from_fn(move || loop {
+                buf.clear();
+                n += 1;
+                match lines.read_until(b'\n', &mut buf) {
+                    Ok(0) => return None,
+                    Ok(_) => {}
+                    Err(e) => return Some(Err(Error::io(&origin, e))),
+                }
+                let line = match std::str::from_utf8(&buf) {
+                    Ok(s) => s.trim_start_matches('\u{feff}').trim(),
+                    Err(_) => return Some(Err(Error::input(&origin, Some(n), "not valid UTF-8"))),
+                };
+                if line.is_empty() {
+                    continue;
+                }
+                let parsed: std::result::Result<JsonArticle, _> = serde_json::from_str(line);
+                return Some(match parsed {
+                    Err(e) => Err(Error::input(&origin, Some(n), format!("bad JSON article: {e}"))),
+                    Ok(a) => {
+                        let id = match a.id {
+                            serde_json::Value::String(s) => s,
+                            serde_json::Value::Number(x) => x.to_string(),
+                            _ => {
+                                return Some(Err(Error::input(
+                                    &origin,
+                                    Some(n),
+                                    "field id: must be a string or a number",
+                                )))
+                            }
+                        };
+                        check_text(&origin, Some(n), &a.text).map(|_| Article {
+                            id,
+                            text: a.text,
+                            title: a.title,
+                            date: a.date,
+                        })
+                    }
+                });
+            });
+            Ok(Articles { inner: Box::new(iter) })
+        }
+        InputFormat::Csv => {
+            let mut rdr = csv::ReaderBuilder::new().from_reader(reader);
+            let headers = rdr
+                .headers()
+                .map_err(|e| Error::input(&origin, Some(1), csv_message(&e)))?
+                .clone();
+            let col = |n: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == n);
+            let id_col = col("id").ok_or_else(|| Error::input(&origin, Some(1), "missing column `id`"))?;
+            let text_col =
+                col("text").ok_or_else(|| Error::input(&origin, Some(1), "missing column `text`"))?;
+            let (title_col, date_col) = (col("title"), col("date"));
+            let mut records = rdr.into_records();
+            let iter = std::iter::from_fn(move || {
+                let rec = records.next()?;
+                Some(match rec {
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line() as usize);
+                        Err(Error::input(&origin, line, csv_message(&e)))
+                    }
+                    Ok(r) => {
+                        let line = r.position().map(|p| p.line() as usize);
+                        let get = |c: Option<usize>| c.and_then(|c| r.get(c)).map(str::to_string);
+                        let text = get(Some(text_col)).unwrap_or_default();
+                        check_text(&origin, line, &text).map(|_| Article {
+                            id: get(Some(id_col)).unwrap_or_default(),
+                            text,
+                            title: get(title_col).filter(|s| !s.is_empty()),
+                            date: get(date_col).filter(|s| !s.is_empty()),
+                        })
+                    }
+                })
+            });
+            Ok(Articles { inner: Box::new(iter) })
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The model artefact: feature settings, vectorizer, two classifiers, training summary.
+//!
+//! Everything fitted is one JSON document with a format name and version, written
+//! atomically. The default model (`models/stance-model.json`) is compiled into the binary.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::actors::Gazetteer;
+use crate::data::{Target, Task};
+use crate::error::{Error, Result};
+use crate::features::{split_mentions, Analyzer, AnalyzerConfig, Bag};
+use crate::logistic::{softmax, FittedLogistic};
+use crate::vectorize::Vectorizer;
+
+/// The format name written in every model file.
+pub const FORMAT: &str = "stance-model";
+/// The current format version; files from a newer version are refused.
+pub const VERSION: u32 = 1;
+
+/// The model compiled into the binary.
+pub const BUILTIN_MODEL: &[u8] = include_bytes!("../models/stance-model.json");
+
+/// One task's classifier.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Classifier {
+    /// Label names in column order.
+    pub labels: Vec<String>,
+    /// The L2 strength chosen by cross-validation.
+    pub alpha: f64,
+    /// Logits are divided by this before the softmax (fitted on out-of-fold predictions).
+    pub temperature: f64,
+    pub fitted: FittedLogistic,
+}
+
+impl Classifier {
+    /// Class probabilities for one sparse row.
+    pub fn probabilities(&self, row: &[(u32, f64)]) -> Vec<f64> {
+        let (c, v): (Vec<u32>, Vec<f64>) = row.iter().cloned().unzip();
+        softmax(&self.fitted.logits(&c, &v), self.temperature)
+    }
+}
+
+/// Cross-validated scores of one setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvScore {
+    pub alpha: f64,
+    pub macro_f1: f64,
+    pub accuracy: f64,
+}
+
+/// What training did for one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub task: String,
+    pub rows: usize,
+    /// Rows per label, in label order.
+    pub class_counts: Vec<usize>,
+    /// Folds used to choose alpha (0 = not cross-validated).
+    pub folds: usize,
+    pub cv: Vec<CvScore>,
+    pub alpha: f64,
+    pub temperature: f64,
+    /// Expected calibration error of the out-of-fold predictions after temperature scaling.
+    pub cv_ece: Option<f64>,
+    pub iterations: u64,
+    pub stop_reason: String,
+    pub converged: bool,
+}
+
+/// What training did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    pub data: Vec<String>,
+    pub seed: u64,
+    pub features: usize,
+    pub tasks: Vec<TaskSummary>,
+}
+
+/// A trained model.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Model {
+    pub format: String,
+    pub version: u32,
+    pub analyzer: AnalyzerConfig,
+    pub vectorizer: Vectorizer,
+    pub stance: Option<Classifier>,
+    pub sentiment: Option<Classifier>,
+    pub summary: TrainingSummary,
+    #[serde(skip)]
+    runtime: Option<Analyzer>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+/// One (paragraph, actor) decision: probabilities per task, in label order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairPrediction {
+    pub stance: Option<Vec<f64>>,
+    pub sentiment: Option<Vec<f64>>,
+}
+
+impl Model {
+    /// Assembles a model.
+    pub fn new(
+        analyzer: AnalyzerConfig,
+        vectorizer: Vectorizer,
+        stance: Option<Classifier>,
+        sentiment: Option<Classifier>,
+        summary: TrainingSummary,
+    ) -> Self {
+        Model {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            runtime: Some(Analyzer::new(analyzer.clone())),
+            analyzer,
+            vectorizer,
+            stance,
+            sentiment,
+            summary,
+        }
+    }
+
+    /// The model compiled into the binary.
+    pub fn builtin() -> Result<Self> {
+        Self::from_slice(BUILTIN_MODEL, Path::new("<built-in model>"))
+    }
+
+    /// Loads a model file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_slice(&bytes, path)
+    }
+
+    /// Parses a model; `origin` names it in errors.
+    pub fn from_slice(bytes: &[u8], origin: &Path) -> Result<Self> {
+        if bytes.is_empty() {
+            return Err(Error::model(origin, "the file is empty"));
+        }
+        let header: Header = serde_json::from_slice(bytes)
+            .map_err(|e| Error::model(origin, format!("not JSON or truncated ({e})")))?;
+        if header.format.as_deref() != Some(FORMAT) {
+            return Err(Error::model(origin, format!("no `\"format\": \"{FORMAT}\"` field")));
+        }
+        match header.version {
+            Some(v) if v > VERSION => {
+                return Err(Error::model(
+                    origin,
+                    format!("format version {v} is newer than this program reads ({VERSION}); upgrade stance"),
+                ))
+            }
+            Some(v) if v == VERSION => {}
+            v => return Err(Error::model(origin, format!("unsupported format version {v:?}"))),
+        }
+        let mut m: Model = serde_json::from_slice(bytes)
+            .map_err(|e| Error::model(origin, format!("corrupt ({e})")))?;
+        m.vectorizer.check().map_err(|e| Error::model(origin, e))?;
+        for (task, c) in [(Task::Stance, &m.stance), (Task::Sentiment, &m.sentiment)] {
+            if let Some(c) = c {
+                c.fitted.check().map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
+                if c.fitted.n_features != m.vectorizer.ncols() || c.labels.len() != c.fitted.n_classes {
+                    return Err(Error::model(origin, format!("{}: shapes do not match", task.name())));
+                }
+                if c.labels.iter().map(String::as_str).ne(task.labels().iter().copied()) {
+                    return Err(Error::model(origin, format!("{}: unexpected labels", task.name())));
+                }
+            }
+        }
+        if m.stance.is_none() && m.sentiment.is_none() {
+            return Err(Error::model(origin, "holds no classifier"));
+        }
+        m.runtime = Some(Analyzer::new(m.analyzer.clone()));
+        Ok(m)
+    }
+
+    /// Serialises the model (deterministic: the same model gives the same bytes).
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec(self).expect("model serialises");
+        v.push(b'\n');
+        v
+    }
+
+    /// Writes the model atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        crate::io::write_atomic(path, &self.to_json())
+    }
+
+    /// The feature chain.
+    pub fn analyzer(&self) -> &Analyzer {
+        self.runtime.as_ref().expect("analyzer built at construction")
+    }
+
+    /// The classifier for `task`.
+    pub fn classifier(&self, task: Task) -> Option<&Classifier> {
+        match task {
+            Task::Stance => self.stance.as_ref(),
+            Task::Sentiment => self.sentiment.as_ref(),
+        }
+    }
+
+    /// Predicts both tasks for a feature bag.
+    pub fn predict_bag(&self, bag: &Bag) -> PairPrediction {
+        let row = self.vectorizer.transform(bag);
+        PairPrediction {
+            stance: self.stance.as_ref().map(|c| c.probabilities(&row)),
+            sentiment: self.sentiment.as_ref().map(|c| c.probabilities(&row)),
+        }
+    }
+
+    /// The feature bag of a paragraph for one target.
+    pub fn bag(&self, text: &str, target: &[Range<usize>], others: &[Range<usize>]) -> Bag {
+        self.analyzer().features(text, target, others)
+    }
+}
+
+/// The feature bag of a labelled example's text for its target.
+pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, text: &str, target: &Target) -> Bag {
+    let mentions = gazetteer.mentions(text);
+    let (t, o) = match target {
+        Target::Actor(name) => match gazetteer.actor_index(name) {
+            Some(idx) => split_mentions(&mentions, idx),
+            None => (Vec::new(), mentions.iter().map(|m| m.span.clone()).collect()),
+        },
+        Target::Span(span) => (
+            vec![span.clone()],
+            mentions
+                .iter()
+                .filter(|m| m.span.end <= span.start || m.span.start >= span.end)
+                .map(|m| m.span.clone())
+                .collect(),
+        ),
+        Target::Author => (Vec::new(), mentions.iter().map(|m| m.span.clone()).collect()),
+    };
+    analyzer.features(text, &t, &o)
+}

@@ -1,0 +1,260 @@
+//! Article reports: every actor found, with its stance, sentiment and evidence.
+//!
+//! Each (paragraph, actor) pair gets class probabilities from the model. The article-level
+//! decision follows the labelling rule (the prevailing non-neutral paragraph stance,
+//! `neutral` if none or tied), in its probabilistic form: with paragraph decisions taken as
+//! independent draws from their probabilities, P(favor) is the probability that more
+//! paragraphs are favor than against, P(against) the reverse, and P(neutral) that of a tie
+//! (including no stance at all). Sentiment likewise with positive and negative.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::actors::Gazetteer;
+use crate::article::{paragraphs, Article};
+use crate::data::Task;
+use crate::features::split_mentions;
+use crate::logistic::argmax;
+use crate::model::Model;
+
+/// Stance probabilities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StanceProbabilities {
+    pub favor: f64,
+    pub against: f64,
+    pub neutral: f64,
+}
+
+/// Sentiment probabilities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentimentProbabilities {
+    pub positive: f64,
+    pub negative: f64,
+    pub neutral: f64,
+}
+
+/// The paragraph that best supports an actor's stance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub paragraph: usize,
+    pub text: String,
+}
+
+/// One paragraph's decision for one actor (with `--paragraphs`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphDecision {
+    pub paragraph: usize,
+    pub stance: Option<String>,
+    pub probabilities: Option<StanceProbabilities>,
+    pub sentiment: Option<String>,
+    pub sentiment_probabilities: Option<SentimentProbabilities>,
+    pub mentions: usize,
+}
+
+/// One actor's row in an article report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorReport {
+    pub actor: String,
+    pub stance: Option<String>,
+    pub confidence: Option<f64>,
+    pub probabilities: Option<StanceProbabilities>,
+    pub sentiment: Option<String>,
+    pub sentiment_probabilities: Option<SentimentProbabilities>,
+    pub mentions: usize,
+    pub paragraphs: Vec<usize>,
+    pub evidence: Evidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_decisions: Option<Vec<ParagraphDecision>>,
+}
+
+/// The report of one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleReport {
+    pub article: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub actors: Vec<ActorReport>,
+}
+
+/// Probabilities (yes, no, tie) that more paragraphs pick class `a` than class `b`, the
+/// reverse, or neither, given each paragraph's class probabilities.
+pub fn prevailing(probs: &[Vec<f64>], a: usize, b: usize) -> [f64; 3] {
+    let n = probs.len();
+    // dist[d + n] = P(#a - #b = d)
+    let mut dist = vec![0.0; 2 * n + 1];
+    dist[n] = 1.0;
+    for p in probs {
+        let mut next = vec![0.0; 2 * n + 1];
+        let stay = 1.0 - p[a] - p[b];
+        for (d, &q) in dist.iter().enumerate() {
+            if q == 0.0 {
+                continue;
+            }
+            next[d] += q * stay;
+            if d + 1 < next.len() {
+                next[d + 1] += q * p[a];
+            }
+            if d >= 1 {
+                next[d - 1] += q * p[b];
+            }
+        }
+        dist = next;
+    }
+    let up: f64 = dist[n + 1..].iter().sum();
+    let down: f64 = dist[..n].iter().sum();
+    let tie = (1.0 - up - down).max(0.0);
+    [up, down, tie]
+}
+
+/// What the model said about one actor in one paragraph.
+struct PairResult {
+    paragraph: usize,
+    mentions: usize,
+    stance: Option<Vec<f64>>,
+    sentiment: Option<Vec<f64>>,
+}
+
+/// Classifies one article.
+pub fn classify(
+    model: &Model,
+    gazetteer: &Gazetteer,
+    article: &Article,
+    with_paragraphs: bool,
+) -> ArticleReport {
+    let text = &article.text;
+    let mut by_actor: BTreeMap<usize, Vec<PairResult>> = BTreeMap::new();
+    let mut para_text: BTreeMap<usize, &str> = BTreeMap::new();
+    for p in paragraphs(text) {
+        let ptext = &text[p.span.clone()];
+        let mentions = gazetteer.mentions(ptext);
+        let mut actors: Vec<usize> = mentions.iter().map(|m| m.actor).collect();
+        actors.sort_unstable();
+        actors.dedup();
+        if !actors.is_empty() {
+            para_text.insert(p.number, ptext);
+        }
+        for a in actors {
+            let (t, o) = split_mentions(&mentions, a);
+            let pred = model.predict_bag(&model.bag(ptext, &t, &o));
+            by_actor.entry(a).or_default().push(PairResult {
+                paragraph: p.number,
+                mentions: t.len(),
+                stance: pred.stance,
+                sentiment: pred.sentiment,
+            });
+        }
+    }
+    let mut actors: Vec<ActorReport> = by_actor
+        .into_iter()
+        .map(|(a, pairs)| aggregate(gazetteer.actor_name(a), &pairs, &para_text, with_paragraphs))
+        .collect();
+    actors.sort_by(|x, y| y.mentions.cmp(&x.mentions).then(x.actor.cmp(&y.actor)));
+    ArticleReport {
+        article: article.id.clone(),
+        title: article.title.clone(),
+        date: article.date.clone(),
+        actors,
+    }
+}
+
+fn label(task: Task, probs: &[f64]) -> String {
+    task.labels()[argmax(probs)].to_string()
+}
+
+fn stance_probs(p: &[f64]) -> StanceProbabilities {
+    StanceProbabilities {
+        favor: p[0],
+        against: p[1],
+        neutral: p[2],
+    }
+}
+
+fn sentiment_probs(p: &[f64]) -> SentimentProbabilities {
+    SentimentProbabilities {
+        positive: p[0],
+        negative: p[1],
+        neutral: p[2],
+    }
+}
+
+/// Article-level probabilities over (first, second, neutral) labels from paragraph ones.
+fn article_level(per_paragraph: &[Vec<f64>]) -> Vec<f64> {
+    prevailing(per_paragraph, 0, 1).to_vec()
+}
+
+fn aggregate(
+    actor: &str,
+    pairs: &[PairResult],
+    para_text: &BTreeMap<usize, &str>,
+    with_paragraphs: bool,
+) -> ActorReport {
+    let stance_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.stance.clone()).collect();
+    let sent_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.sentiment.clone()).collect();
+    let stance = stance_pp.as_deref().map(article_level);
+    let sentiment = sent_pp.as_deref().map(article_level);
+    // evidence: the paragraph most confident in the chosen stance (or, without a stance
+    // model, the one with the most mentions)
+    let ev = match (&stance, &stance_pp) {
+        (Some(s), Some(pp)) => {
+            let c = argmax(s);
+            let scores: Vec<f64> = pp.iter().map(|p| p[c]).collect();
+            argmax(&scores)
+        }
+        _ => argmax(&pairs.iter().map(|p| p.mentions as f64).collect::<Vec<_>>()),
+    };
+    let evidence_para = pairs[ev].paragraph;
+    ActorReport {
+        actor: actor.to_string(),
+        stance: stance.as_ref().map(|s| label(Task::Stance, s)),
+        confidence: stance.as_ref().map(|s| s[argmax(s)]),
+        probabilities: stance.as_ref().map(|s| stance_probs(s)),
+        sentiment: sentiment.as_ref().map(|s| label(Task::Sentiment, s)),
+        sentiment_probabilities: sentiment.as_ref().map(|s| sentiment_probs(s)),
+        mentions: pairs.iter().map(|p| p.mentions).sum(),
+        paragraphs: pairs.iter().map(|p| p.paragraph).collect(),
+        evidence: Evidence {
+            paragraph: evidence_para,
+            text: para_text.get(&evidence_para).copied().unwrap_or("").to_string(),
+        },
+        paragraph_decisions: with_paragraphs.then(|| {
+            pairs
+                .iter()
+                .map(|p| ParagraphDecision {
+                    paragraph: p.paragraph,
+                    stance: p.stance.as_ref().map(|s| label(Task::Stance, s)),
+                    probabilities: p.stance.as_ref().map(|s| stance_probs(s)),
+                    sentiment: p.sentiment.as_ref().map(|s| label(Task::Sentiment, s)),
+                    sentiment_probabilities: p.sentiment.as_ref().map(|s| sentiment_probs(s)),
+                    mentions: p.mentions,
+                })
+                .collect()
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prevailing_follows_the_majority_rule_for_certain_paragraphs() {
+        let f = vec![1.0, 0.0, 0.0];
+        let a = vec![0.0, 1.0, 0.0];
+        let n = vec![0.0, 0.0, 1.0];
+        assert_eq!(prevailing(&[f.clone(), n.clone(), n.clone()], 0, 1), [1.0, 0.0, 0.0]);
+        assert_eq!(prevailing(&[f.clone(), a.clone()], 0, 1), [0.0, 0.0, 1.0]);
+        assert_eq!(prevailing(&[a.clone(), a.clone(), f], 0, 1), [0.0, 1.0, 0.0]);
+        assert_eq!(prevailing(&[n], 0, 1), [0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn prevailing_sums_to_one() {
+        let p = vec![vec![0.5, 0.3, 0.2], vec![0.1, 0.6, 0.3], vec![0.3, 0.3, 0.4]];
+        let r = prevailing(&p, 0, 1);
+        assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(r[1] > r[0]);
+    }
+}

@@ -1,0 +1,321 @@
+//! Training: features for every labelled pair, alpha chosen by grouped cross-validation,
+//! temperature fitted on the out-of-fold predictions, final fit on all rows.
+//!
+//! Deterministic: the same data, settings and seed give the same model bytes, whatever the
+//! number of threads (work is split by fold and collected in order).
+
+use linfa::dataset::DatasetBase;
+use linfa::traits::Fit;
+use ndarray::Array1;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::actors::Gazetteer;
+use crate::data::{Example, LabelledData, Task};
+use crate::error::{Error, Result};
+use crate::features::{Analyzer, AnalyzerConfig, Bag};
+use crate::logistic::{argmax, softmax, LogisticParams};
+use crate::metrics::{accuracy_macro_f1, expected_calibration_error};
+use crate::model::{example_bag, Classifier, CvScore, Model, TaskSummary, TrainingSummary};
+use crate::vectorize::{Vectorizer, VectorizerSpec};
+
+/// Training settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub analyzer: AnalyzerConfig,
+    pub vectorizer: VectorizerSpec,
+    /// Candidate L2 strengths; the best by cross-validated macro-F1 is kept.
+    pub alphas: Vec<f64>,
+    /// Folds for choosing alpha (grouped by article).
+    pub folds: usize,
+    pub seed: u64,
+    pub max_iterations: u64,
+    /// Fit a temperature on out-of-fold predictions.
+    pub calibrate: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            analyzer: AnalyzerConfig::default(),
+            vectorizer: VectorizerSpec::default(),
+            alphas: vec![0.3, 1.0, 3.0],
+            folds: 5,
+            seed: 42,
+            max_iterations: 500,
+            calibrate: true,
+        }
+    }
+}
+
+/// Receives progress messages.
+pub trait Progress: Sync {
+    fn message(&self, msg: &str);
+}
+
+/// Progress that goes nowhere.
+pub struct Quiet;
+impl Progress for Quiet {
+    fn message(&self, _: &str) {}
+}
+
+/// Fold (0..k) of each row, grouping rows by `groups`: a group's rows share a fold.
+/// Groups are shuffled with `seed` and dealt round-robin.
+pub fn group_folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
+    let mut uniq: Vec<&str> = groups.to_vec();
+    uniq.sort_unstable();
+    uniq.dedup();
+    // Fisher-Yates with splitmix64: a fixed, documented generator, so that fold assignment
+    // (and thus the model bytes) cannot change with a dependency upgrade.
+    let mut s = seed;
+    let mut next = || {
+        s = s.wrapping_add(0x9e3779b97f4a7c15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+        z ^ (z >> 31)
+    };
+    for i in (1..uniq.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        uniq.swap(i, j);
+    }
+    groups
+        .iter()
+        .map(|g| uniq.iter().position(|u| u == g).unwrap_or(0) % k)
+        .collect()
+}
+
+/// Feature bags for every example, in order.
+pub fn bags(examples: &[Example], analyzer: &Analyzer, gazetteer: &Gazetteer) -> Vec<Bag> {
+    examples
+        .par_iter()
+        .map(|e| example_bag(analyzer, gazetteer, &e.text, &e.target))
+        .collect()
+}
+
+/// Temperature minimising the negative log-likelihood of `logits` (golden-section search
+/// on log T in [1/4, 4]).
+fn fit_temperature(logits: &[Vec<f64>], gold: &[usize]) -> f64 {
+    let nll = |t: f64| -> f64 {
+        logits
+            .iter()
+            .zip(gold)
+            .map(|(z, &g)| -softmax(z, t)[g].max(1e-12).ln())
+            .sum()
+    };
+    let (mut a, mut b) = ((0.25f64).ln(), (4.0f64).ln());
+    let r = (5f64.sqrt() - 1.0) / 2.0;
+    for _ in 0..60 {
+        let c = b - r * (b - a);
+        let d = a + r * (b - a);
+        if nll(c.exp()) < nll(d.exp()) {
+            b = d;
+        } else {
+            a = c;
+        }
+    }
+    // round so that the stored value is stable across platforms' last-bit differences
+    (((a + b) / 2.0).exp() * 1e6).round() / 1e6
+}
+
+/// Trains a model on `data`.
+pub fn train(
+    data: &LabelledData,
+    gazetteer: &Gazetteer,
+    config: &TrainConfig,
+    data_names: Vec<String>,
+    progress: &dyn Progress,
+) -> Result<Model> {
+    if config.alphas.is_empty() {
+        return Err(Error::Training("no alpha to try".into()));
+    }
+    let analyzer = Analyzer::new(config.analyzer.clone());
+    progress.message(&format!("features for {} labelled pairs", data.examples.len()));
+    let all_bags = bags(&data.examples, &analyzer, gazetteer);
+    let mut summaries = Vec::new();
+    let mut chosen: Vec<(Task, f64, f64)> = Vec::new();
+    for task in Task::ALL {
+        let rows: Vec<usize> = (0..data.examples.len())
+            .filter(|&i| data.examples[i].label(task).is_some())
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let y: Vec<usize> = rows.iter().map(|&i| data.examples[i].label(task).unwrap()).collect();
+        let mut class_counts = vec![0; 3];
+        for &c in &y {
+            class_counts[c] += 1;
+        }
+        if class_counts.iter().filter(|&&c| c > 0).count() < 2 {
+            return Err(Error::Training(format!(
+                "{} labels hold a single class ({}); need at least two",
+                task.name(),
+                task.labels()[argmax(&class_counts.iter().map(|&c| c as f64).collect::<Vec<_>>())]
+            )));
+        }
+        let groups: Vec<&str> = rows.iter().map(|&i| data.examples[i].group.as_str()).collect();
+        let mut ngroups = groups.clone();
+        ngroups.sort_unstable();
+        ngroups.dedup();
+        let k = config.folds.min(ngroups.len());
+        let mut cv = Vec::new();
+        let (mut alpha, mut temperature, mut cv_ece) = (config.alphas[0], 1.0, None);
+        if k >= 2 {
+            progress.message(&format!(
+                "{}: {} rows, choosing alpha by {k}-fold cross-validation",
+                task.name(),
+                rows.len()
+            ));
+            let fold = group_folds(&groups, k, config.seed);
+            // out-of-fold logits per alpha
+            let per_fold: Vec<Result<Vec<(usize, Vec<Vec<f64>>)>>> = (0..k)
+                .into_par_iter()
+                .map(|f| {
+                    let tr: Vec<usize> = (0..rows.len()).filter(|&i| fold[i] != f).collect();
+                    let te: Vec<usize> = (0..rows.len()).filter(|&i| fold[i] == f).collect();
+                    let tr_bags: Vec<&Bag> = tr.iter().map(|&i| &all_bags[rows[i]]).collect();
+                    let tr_y: Vec<usize> = tr.iter().map(|&i| y[i]).collect();
+                    let v = Vectorizer::fit(config.vectorizer, &tr_bags);
+                    let x = v.transform_all(tr_bags.iter().copied());
+                    let te_rows: Vec<Vec<(u32, f64)>> =
+                        te.iter().map(|&i| v.transform(&all_bags[rows[i]])).collect();
+                    // logits[alpha][test row]
+                    let mut per_alpha: Vec<Vec<Vec<f64>>> = Vec::new();
+                    for &a in &config.alphas {
+                        let m = LogisticParams::default()
+                            .alpha(a)
+                            .max_iterations(config.max_iterations)
+                            .fit(&DatasetBase::new(x.clone(), Array1::from(tr_y.clone())))?;
+                        per_alpha.push(te_rows.iter().map(|r| row_logits(&m, r)).collect());
+                    }
+                    Ok(te
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &i)| (i, per_alpha.iter().map(|l| l[j].clone()).collect()))
+                        .collect())
+                })
+                .collect();
+            let mut oof: Vec<Vec<Vec<f64>>> = vec![Vec::new(); rows.len()];
+            for r in per_fold {
+                for (i, l) in r? {
+                    oof[i] = l;
+                }
+            }
+            let mut best = (f64::NEG_INFINITY, 0usize);
+            for (ai, &a) in config.alphas.iter().enumerate() {
+                let pred: Vec<usize> = oof.iter().map(|l| argmax(&l[ai])).collect();
+                let (acc, f1) = accuracy_macro_f1(task.labels(), &y, &pred);
+                cv.push(CvScore {
+                    alpha: a,
+                    macro_f1: f1,
+                    accuracy: acc,
+                });
+                if f1 > best.0 + 1e-12 {
+                    best = (f1, ai);
+                }
+            }
+            alpha = config.alphas[best.1];
+            let logits: Vec<Vec<f64>> = oof.iter().map(|l| l[best.1].clone()).collect();
+            if config.calibrate {
+                temperature = fit_temperature(&logits, &y);
+            }
+            let probs: Vec<Vec<f64>> = logits.iter().map(|z| softmax(z, temperature)).collect();
+            cv_ece = Some(expected_calibration_error(&probs, &y, 10));
+        }
+        chosen.push((task, alpha, temperature));
+        summaries.push(TaskSummary {
+            task: task.name().to_string(),
+            rows: rows.len(),
+            class_counts,
+            folds: if k >= 2 { k } else { 0 },
+            cv,
+            alpha,
+            temperature,
+            cv_ece,
+            iterations: 0,
+            stop_reason: String::new(),
+            converged: false,
+        });
+    }
+    if chosen.is_empty() {
+        return Err(Error::Training("no labelled rows in the data".into()));
+    }
+    // final fit: one vectorizer over every labelled row, one classifier per task
+    let used: Vec<&Bag> = all_bags.iter().collect();
+    let vectorizer = Vectorizer::fit(config.vectorizer, &used);
+    let mut classifiers: Vec<(Task, Classifier)> = Vec::new();
+    for (si, (task, alpha, temperature)) in chosen.into_iter().enumerate() {
+        progress.message(&format!("{}: final fit, alpha {alpha}", task.name()));
+        let rows: Vec<usize> = (0..data.examples.len())
+            .filter(|&i| data.examples[i].label(task).is_some())
+            .collect();
+        let x = vectorizer.transform_all(rows.iter().map(|&i| &all_bags[i]));
+        let y: Vec<usize> = rows.iter().map(|&i| data.examples[i].label(task).unwrap()).collect();
+        let fitted = LogisticParams::default()
+            .alpha(alpha)
+            .max_iterations(config.max_iterations)
+            .fit(&DatasetBase::new(x, Array1::from(y)))?;
+        let s = &mut summaries[si];
+        s.iterations = fitted.convergence.iterations;
+        s.stop_reason = fitted.convergence.reason.clone();
+        s.converged = fitted.convergence.converged;
+        classifiers.push((
+            task,
+            Classifier {
+                labels: task.labels().iter().map(|s| s.to_string()).collect(),
+                alpha,
+                temperature,
+                fitted,
+            },
+        ));
+    }
+    let take = |t: Task| classifiers.iter().find(|(x, _)| *x == t).map(|(_, c)| c.clone());
+    let summary = TrainingSummary {
+        data: data_names,
+        seed: config.seed,
+        features: vectorizer.ncols(),
+        tasks: summaries,
+    };
+    Ok(Model::new(
+        config.analyzer.clone(),
+        vectorizer,
+        take(Task::Stance),
+        take(Task::Sentiment),
+        summary,
+    ))
+}
+
+fn row_logits(m: &crate::logistic::FittedLogistic, row: &[(u32, f64)]) -> Vec<f64> {
+    let (c, v): (Vec<u32>, Vec<f64>) = row.iter().cloned().unzip();
+    m.logits(&c, &v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_folds_keep_groups_together_and_are_seeded() {
+        let g = ["a", "a", "b", "c", "c", "d", "e"];
+        let f = group_folds(&g, 2, 1);
+        assert_eq!(f[0], f[1]);
+        assert_eq!(f[3], f[4]);
+        assert_eq!(f, group_folds(&g, 2, 1));
+        assert!(f.iter().all(|&x| x < 2));
+    }
+
+    #[test]
+    fn temperature_recovers_overconfidence() {
+        // logits scaled by 3 relative to the true log-odds: temperature should be near 3
+        let mut logits = Vec::new();
+        let mut gold = Vec::new();
+        for i in 0..3000 {
+            let p = 0.6; // true probability of class 0
+            let z = vec![3.0 * (p / 0.4f64).ln(), 0.0];
+            logits.push(z);
+            gold.push(if (i * 7919) % 10 < 6 { 0 } else { 1 });
+        }
+        let t = fit_temperature(&logits, &gold);
+        assert!((t - 3.0).abs() < 0.1, "{t}");
+    }
+}
