@@ -10,7 +10,9 @@
 //! - overlapping matches resolve to the longest, leftmost one;
 //! - consecutive mentions of the same actor separated only by titles, possessives or
 //!   connecting words ("Russian Foreign Minister Sergey Lavrov", "Russia's Lavrov",
-//!   "Kremlin spokesman Dmitry Peskov") merge into one mention.
+//!   "Kremlin spokesman Dmitry Peskov") merge into one mention;
+//! - rows of kind `ignore` are phrases that contain an alias but do not name the actor
+//!   ("Latin America", "Washington Post"): they win the longest match and yield nothing.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -44,20 +46,73 @@ pub struct Mention {
 pub struct Gazetteer {
     actors: Vec<String>,
     aliases: Vec<Alias>,
-    /// pattern index -> actor index
-    pattern_actor: Vec<usize>,
+    /// pattern index -> actor index (`None` for `ignore` phrases)
+    pattern_actor: Vec<Option<usize>>,
     matcher: AhoCorasick,
 }
 
+/// The `kind` of gazetteer rows that block a match instead of naming an actor.
+pub const IGNORE: &str = "ignore";
+
 /// Words that may stand between two mentions of the same actor and still make one mention.
 const JOINERS: &[&str] = &[
-    "'s", "’s", "s", "of", "the", "president", "prime", "minister", "foreign", "defence",
-    "defense", "secretary", "state", "chancellor", "spokesman", "spokeswoman", "spokesperson",
-    "press", "envoy", "special", "ambassador", "deputy", "vice", "crown", "prince", "king",
-    "leader", "senator", "sen", "general", "high", "representative", "chief", "head",
-    "negotiator", "adviser", "advisor", "aide", "national", "security", "top", "diplomat",
-    "counterpart", "finance", "economy", "economic", "investment", "fund", "official",
-    "officials", "former", "then", "new", "acting", "u.n", "un", "to",
+    "'s",
+    "’s",
+    "s",
+    "of",
+    "the",
+    "president",
+    "prime",
+    "minister",
+    "foreign",
+    "defence",
+    "defense",
+    "secretary",
+    "state",
+    "chancellor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "press",
+    "envoy",
+    "special",
+    "ambassador",
+    "deputy",
+    "vice",
+    "crown",
+    "prince",
+    "king",
+    "leader",
+    "senator",
+    "sen",
+    "general",
+    "high",
+    "representative",
+    "chief",
+    "head",
+    "negotiator",
+    "adviser",
+    "advisor",
+    "aide",
+    "national",
+    "security",
+    "top",
+    "diplomat",
+    "counterpart",
+    "finance",
+    "economy",
+    "economic",
+    "investment",
+    "fund",
+    "official",
+    "officials",
+    "former",
+    "then",
+    "new",
+    "acting",
+    "u.n",
+    "un",
+    "to",
 ];
 
 impl Gazetteer {
@@ -130,13 +185,21 @@ impl Gazetteer {
 
     /// Builds the matcher from alias rows.
     pub fn from_aliases(aliases: Vec<Alias>) -> Result<Self> {
-        let mut actors: Vec<String> = aliases.iter().map(|a| a.actor.clone()).collect();
+        let mut actors: Vec<String> = aliases
+            .iter()
+            .filter(|a| a.kind != IGNORE)
+            .map(|a| a.actor.clone())
+            .collect();
         actors.sort();
         actors.dedup();
         let mut patterns = Vec::new();
         let mut pattern_actor = Vec::new();
         for a in &aliases {
-            let idx = actors.binary_search(&a.actor).expect("actor listed");
+            let idx = if a.kind == IGNORE {
+                None
+            } else {
+                Some(actors.binary_search(&a.actor).expect("actor listed"))
+            };
             patterns.push(a.alias.clone());
             pattern_actor.push(idx);
             let mut chars = a.alias.chars();
@@ -190,29 +253,28 @@ impl Gazetteer {
 
     /// Finds the actor mentions in `text`, in order, without overlaps.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        let mut cands: Vec<Mention> = self
+        let mut cands: Vec<(Option<usize>, Range<usize>)> = self
             .matcher
             .find_overlapping_iter(text)
             .filter(|m| at_word_boundary(text, m.start(), m.end()))
-            .map(|m| Mention {
-                actor: self.pattern_actor[m.pattern().as_usize()],
-                span: m.start()..m.end(),
+            .map(|m| {
+                (
+                    self.pattern_actor[m.pattern().as_usize()],
+                    m.start()..m.end(),
+                )
             })
             .collect();
         // leftmost, then longest
-        cands.sort_by(|a, b| {
-            a.span
-                .start
-                .cmp(&b.span.start)
-                .then(b.span.end.cmp(&a.span.end))
-        });
+        cands.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(b.1.end.cmp(&a.1.end)));
         let mut out: Vec<Mention> = Vec::new();
         let mut last_end = 0;
-        for m in cands {
-            if m.span.start < last_end {
+        for (actor, span) in cands {
+            if span.start < last_end {
                 continue;
             }
-            last_end = m.span.end;
+            last_end = span.end;
+            let Some(actor) = actor else { continue };
+            let m = Mention { actor, span };
             if let Some(prev) = out.last_mut() {
                 if prev.actor == m.actor && only_joiners(&text[prev.span.end..m.span.start]) {
                     prev.span.end = m.span.end;
@@ -261,7 +323,8 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].chars().next();
     let last = text[start..end].chars().next_back();
     // an alias that ends in a period ("U.S.") needs no boundary after it
-    let ok_before = before.is_none_or(|c| !is_word_char(c)) || first.is_some_and(|c| !is_word_char(c));
+    let ok_before =
+        before.is_none_or(|c| !is_word_char(c)) || first.is_some_and(|c| !is_word_char(c));
     let ok_after = after.is_none_or(|c| !is_word_char(c)) || last.is_some_and(|c| !is_word_char(c));
     ok_before && ok_after
 }
@@ -271,7 +334,8 @@ fn only_joiners(gap: &str) -> bool {
     if gap.len() > 60 {
         return false;
     }
-    for w in gap.split(|c: char| c.is_whitespace() || c == ',' || c == '-' || c == '\'' || c == '’') {
+    for w in gap.split(|c: char| c.is_whitespace() || c == ',' || c == '-' || c == '\'' || c == '’')
+    {
         if w.is_empty() {
             continue;
         }
@@ -325,7 +389,10 @@ mod tests {
         let g = Gazetteer::builtin();
         assert_eq!(
             names(&g, "Russian Foreign Minister Sergey Lavrov said."),
-            [("Russia".into(), "Russian Foreign Minister Sergey Lavrov".into())]
+            [(
+                "Russia".into(),
+                "Russian Foreign Minister Sergey Lavrov".into()
+            )]
         );
         assert_eq!(
             names(&g, "Kremlin spokesman Dmitry Peskov and Kallas"),
@@ -346,7 +413,14 @@ mod tests {
         let actors: Vec<&str> = got.iter().map(|(a, _)| a.as_str()).collect();
         assert_eq!(
             actors,
-            ["Russia", "Russia", "European Union", "European Union", "European Union", "European Union"]
+            [
+                "Russia",
+                "Russia",
+                "European Union",
+                "European Union",
+                "European Union",
+                "European Union"
+            ]
         );
     }
 
@@ -355,6 +429,14 @@ mod tests {
         let g = Gazetteer::builtin();
         assert!(names(&g, "Russianness and USB and Indiana").is_empty());
         assert_eq!(names(&g, "the U.S. said").len(), 1);
+    }
+
+    #[test]
+    fn ignore_phrases_block_shorter_aliases() {
+        let g = Gazetteer::builtin();
+        assert!(names(&g, "exports to Latin America, said the Washington Post").is_empty());
+        assert_eq!(names(&g, "America and Europe").len(), 2);
+        assert!(g.actor_index("-").is_none());
     }
 
     #[test]

@@ -63,7 +63,11 @@ fn lines(text: &str) -> Vec<Range<usize>> {
             }
             b'\r' => {
                 out.push(start..i);
-                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 start = i;
             }
             _ => i += 1,
@@ -132,10 +136,10 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
 
 /// Words after which a period does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "capt", "sen", "rep", "gov",
-    "pres", "prof", "jr", "sr", "no", "vs", "etc", "inc", "co", "corp", "ltd", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "adm", "amb", "sgt",
-    "rev", "approx", "dept", "est", "fig", "mt", "ft", "e.g", "i.e",
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "capt", "sen", "rep", "gov", "pres",
+    "prof", "jr", "sr", "no", "vs", "etc", "inc", "co", "corp", "ltd", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "adm", "amb", "sgt", "rev", "approx",
+    "dept", "est", "fig", "mt", "ft", "e.g", "i.e",
 ];
 
 /// Splits a paragraph into sentences, as byte spans relative to `text`.
@@ -288,6 +292,9 @@ mod tests {
 
     #[test]
     fn lower_case_after_period_continues() {
-        assert_eq!(sents("approx. three days. Then"), ["approx. three days.", "Then"]);
+        assert_eq!(
+            sents("approx. three days. Then"),
+            ["approx. three days.", "Then"]
+        );
     }
 }

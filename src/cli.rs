@@ -132,7 +132,9 @@ pub struct TrainOpts {
 impl TrainOpts {
     fn config(&self) -> Result<TrainConfig> {
         if !(0.0..=1.0).contains(&self.context_weight) {
-            return Err(Error::Usage("--context-weight must be between 0 and 1".into()));
+            return Err(Error::Usage(
+                "--context-weight must be between 0 and 1".into(),
+            ));
         }
         if self.alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
             return Err(Error::Usage("--alphas must be positive numbers".into()));
@@ -148,7 +150,9 @@ impl TrainOpts {
             },
             vectorizer: match self.hashing {
                 Some(bits) => VectorizerSpec::Hashing { bits },
-                None => VectorizerSpec::Vocabulary { min_df: self.min_df },
+                None => VectorizerSpec::Vocabulary {
+                    min_df: self.min_df,
+                },
             },
             alphas: self.alphas.clone(),
             folds: self.cv_folds,
@@ -327,7 +331,11 @@ fn run_train(a: TrainArgs) -> Result<Exit> {
         _ => PathBuf::from("."),
     };
     if !out_dir.is_dir() {
-        return Err(Error::input(&a.out, None, "--out: the folder does not exist"));
+        return Err(Error::input(
+            &a.out,
+            None,
+            "--out: the folder does not exist",
+        ));
     }
     let gazetteer = a.gazetteer.load()?;
     Stderr.message("reading labelled data");
@@ -340,9 +348,18 @@ fn run_train(a: TrainArgs) -> Result<Exit> {
     Ok(0)
 }
 
-fn print_summary(out: &mut dyn Write, model: &Model, path: &std::path::Path) -> std::io::Result<()> {
+fn print_summary(
+    out: &mut dyn Write,
+    model: &Model,
+    path: &std::path::Path,
+) -> std::io::Result<()> {
     let s = &model.summary;
-    writeln!(out, "model written to {} ({} features)", path.display(), s.features)?;
+    writeln!(
+        out,
+        "model written to {} ({} features)",
+        path.display(),
+        s.features
+    )?;
     for t in &s.tasks {
         let labels = match t.task.as_str() {
             "stance" => crate::data::Task::Stance.labels(),
@@ -363,7 +380,11 @@ fn print_summary(out: &mut dyn Write, model: &Model, path: &std::path::Path) -> 
                     c.alpha,
                     c.macro_f1,
                     c.accuracy,
-                    if c.alpha == t.alpha { "  <- chosen" } else { "" }
+                    if c.alpha == t.alpha {
+                        "  <- chosen"
+                    } else {
+                        ""
+                    }
                 )?;
             }
         } else {
@@ -373,9 +394,15 @@ fn print_summary(out: &mut dyn Write, model: &Model, path: &std::path::Path) -> 
             out,
             "  temperature {:.3}{}; final fit: {} iterations, {} ({})",
             t.temperature,
-            t.cv_ece.map(|e| format!(", out-of-fold ECE {e:.3}")).unwrap_or_default(),
+            t.cv_ece
+                .map(|e| format!(", out-of-fold ECE {e:.3}"))
+                .unwrap_or_default(),
             t.iterations,
-            if t.converged { "converged" } else { "not converged" },
+            if t.converged {
+                "converged"
+            } else {
+                "not converged"
+            },
             t.stop_reason
         )?;
     }

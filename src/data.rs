@@ -58,7 +58,11 @@ impl Task {
     /// Parses a label (case-insensitive; `none` = `neutral`).
     pub fn parse(self, s: &str) -> Option<usize> {
         let l = s.trim().to_lowercase();
-        let l = if l == "none" { "neutral".to_string() } else { l };
+        let l = if l == "none" {
+            "neutral".to_string()
+        } else {
+            l
+        };
         self.labels().iter().position(|x| *x == l)
     }
 }
@@ -159,7 +163,10 @@ impl LabelledData {
 
     /// Number of examples that carry a label for `task`.
     pub fn count(&self, task: Task) -> usize {
-        self.examples.iter().filter(|e| e.label(task).is_some()).count()
+        self.examples
+            .iter()
+            .filter(|e| e.label(task).is_some())
+            .count()
     }
 }
 
@@ -191,7 +198,11 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
         .collect();
     entries.sort();
     for p in entries {
-        let id = p.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let id = p
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let text = read_text(&p)?;
         let paras: Vec<Range<usize>> = paragraphs(&text).into_iter().map(|p| p.span).collect();
         if paras.is_empty() {
@@ -224,22 +235,32 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
         let line = i + 2;
         let at = |m: String| Error::input(&labels_path, Some(line), m);
         let row = row.map_err(|e| at(csv_message(&e)))?;
-        let (article, paras) = articles
-            .get(&row.article)
-            .ok_or_else(|| at(format!("article `{}` has no file articles/{}.txt", row.article, row.article)))?;
+        let (article, paras) = articles.get(&row.article).ok_or_else(|| {
+            at(format!(
+                "article `{}` has no file articles/{}.txt",
+                row.article, row.article
+            ))
+        })?;
         if gazetteer.actor_index(&row.actor).is_none() {
             return Err(at(format!("actor `{}` is not in the gazetteer", row.actor)));
         }
-        let stance = Task::Stance
-            .parse(&row.stance)
-            .ok_or_else(|| at(format!("field stance: unknown label `{}` (favor, against, neutral)", row.stance)))?;
+        let stance = Task::Stance.parse(&row.stance).ok_or_else(|| {
+            at(format!(
+                "field stance: unknown label `{}` (favor, against, neutral)",
+                row.stance
+            ))
+        })?;
         let sentiment = Task::Sentiment.parse(&row.sentiment).ok_or_else(|| {
             at(format!(
                 "field sentiment: unknown label `{}` (positive, negative, neutral)",
                 row.sentiment
             ))
         })?;
-        if !seen.insert((row.article.clone(), row.paragraph.clone(), row.actor.clone())) {
+        if !seen.insert((
+            row.article.clone(),
+            row.paragraph.clone(),
+            row.actor.clone(),
+        )) {
             return Err(at(format!(
                 "duplicate label for article `{}`, paragraph `{}`, actor `{}`",
                 row.article, row.paragraph, row.actor
@@ -252,10 +273,12 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
                 .insert(row.actor.clone(), (stance, sentiment));
             continue;
         }
-        let n: usize = row
-            .paragraph
-            .parse()
-            .map_err(|_| at(format!("field paragraph: `{}` is not a number", row.paragraph)))?;
+        let n: usize = row.paragraph.parse().map_err(|_| {
+            at(format!(
+                "field paragraph: `{}` is not a number",
+                row.paragraph
+            ))
+        })?;
         if n == 0 || n > paras.len() {
             return Err(at(format!(
                 "paragraph {n} does not exist: article `{}` has {} paragraphs",
@@ -276,7 +299,9 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
     let labelled_articles = articles
         .into_values()
         .filter_map(|(a, _)| {
-            article_labels.remove(&a.id).map(|labels| LabelledArticle { article: a, labels })
+            article_labels
+                .remove(&a.id)
+                .map(|labels| LabelledArticle { article: a, labels })
         })
         .collect();
     Ok(LabelledData {
@@ -295,10 +320,15 @@ fn load_flat_csv(path: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
         .map_err(|e| Error::input(path, Some(1), csv_message(&e)))?
         .clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let text_col = col("text").ok_or_else(|| Error::input(path, Some(1), "missing column `text`"))?;
+    let text_col =
+        col("text").ok_or_else(|| Error::input(path, Some(1), "missing column `text`"))?;
     let (stance_col, sentiment_col) = (col("stance"), col("sentiment"));
     if stance_col.is_none() && sentiment_col.is_none() {
-        return Err(Error::input(path, Some(1), "missing column `stance` (or `sentiment`)"));
+        return Err(Error::input(
+            path,
+            Some(1),
+            "missing column `stance` (or `sentiment`)",
+        ));
     }
     let (id_col, actor_col) = (col("id"), col("actor"));
     let mut examples = Vec::new();
@@ -338,11 +368,17 @@ fn load_flat_csv(path: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
         } else if gazetteer.actor_index(actor).is_some() {
             Target::Actor(actor.to_string())
         } else {
-            return Err(at(format!("field actor: `{actor}` is not in the gazetteer")));
+            return Err(at(format!(
+                "field actor: `{actor}` is not in the gazetteer"
+            )));
         };
         let id = get(id_col);
         examples.push(Example {
-            group: if id.is_empty() { format!("row{line}") } else { id.to_string() },
+            group: if id.is_empty() {
+                format!("row{line}")
+            } else {
+                id.to_string()
+            },
             paragraph: None,
             text: text.to_string(),
             target,
@@ -388,7 +424,10 @@ struct MtscFlat {
 
 /// Byte range of the characters `from..to` (code-point offsets, as NewsMTSC gives them).
 fn char_span(text: &str, from: usize, to: usize) -> Option<Range<usize>> {
-    let mut idx = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let mut idx = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
     let start = idx.nth(from)?;
     let end = if to >= from {
         text.char_indices()

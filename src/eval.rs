@@ -123,13 +123,24 @@ fn probs_of(report_row: &crate::report::ActorReport, task: Task) -> Option<Vec<f
     }
 }
 
-fn tally(model: &Model, gazetteer: &Gazetteer, data: &LabelledData, examples: &[usize], articles: &[&LabelledArticle]) -> Tally {
+fn tally(
+    model: &Model,
+    gazetteer: &Gazetteer,
+    data: &LabelledData,
+    examples: &[usize],
+    articles: &[&LabelledArticle],
+) -> Tally {
     let mut t = Tally::default();
     let preds: Vec<_> = examples
         .par_iter()
         .map(|&i| {
             let e = &data.examples[i];
-            model.predict_bag(&example_bag(model.analyzer(), gazetteer, &e.text, &e.target))
+            model.predict_bag(&example_bag(
+                model.analyzer(),
+                gazetteer,
+                &e.text,
+                &e.target,
+            ))
         })
         .collect();
     for (&i, p) in examples.iter().zip(preds) {
@@ -205,14 +216,27 @@ pub fn cross_validate(
                 .collect(),
             articles: Vec::new(),
         };
-        let model = train(&train_data, gazetteer, config, Vec::new(), &crate::train::Quiet)?;
-        let test_examples: Vec<usize> = (0..data.examples.len()).filter(|&i| fold[i] == f).collect();
+        let model = train(
+            &train_data,
+            gazetteer,
+            config,
+            Vec::new(),
+            &crate::train::Quiet,
+        )?;
+        let test_examples: Vec<usize> =
+            (0..data.examples.len()).filter(|&i| fold[i] == f).collect();
         let test_articles: Vec<&LabelledArticle> = data
             .articles
             .iter()
             .filter(|a| fold_of.get(a.article.id.as_str()) == Some(&f))
             .collect();
-        total.merge(tally(&model, gazetteer, data, &test_examples, &test_articles));
+        total.merge(tally(
+            &model,
+            gazetteer,
+            data,
+            &test_examples,
+            &test_articles,
+        ));
     }
     Ok(total.finish())
 }

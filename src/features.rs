@@ -85,10 +85,40 @@ const NEGATIONS: &[&str] = &[
 ];
 
 const SPEECH_VERBS: &[&str] = &[
-    "said", "says", "say", "told", "tells", "added", "warned", "warns", "stated", "argued",
-    "argues", "insisted", "insists", "stressed", "noted", "wrote", "writes", "declared",
-    "announced", "announces", "claimed", "claims", "replied", "responded", "posted", "tweeted",
-    "commented", "explained", "urged", "urges", "called", "described", "suggested", "believes",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "warned",
+    "warns",
+    "stated",
+    "argued",
+    "argues",
+    "insisted",
+    "insists",
+    "stressed",
+    "noted",
+    "wrote",
+    "writes",
+    "declared",
+    "announced",
+    "announces",
+    "claimed",
+    "claims",
+    "replied",
+    "responded",
+    "posted",
+    "tweeted",
+    "commented",
+    "explained",
+    "urged",
+    "urges",
+    "called",
+    "described",
+    "suggested",
+    "believes",
 ];
 
 /// A feature bag: feature names with weights, sorted by name.
@@ -180,7 +210,11 @@ impl Analyzer {
             if !t.target {
                 continue;
             }
-            let same = |j: usize| tokens.get(j).filter(|x| x.sentence == t.sentence && !x.punct);
+            let same = |j: usize| {
+                tokens
+                    .get(j)
+                    .filter(|x| x.sentence == t.sentence && !x.punct)
+            };
             // @actor [also|has|had] said
             for k in 1..=3 {
                 if same(i + k).is_some_and(is_verb) {
@@ -191,7 +225,8 @@ impl Analyzer {
             if i >= 1 && same(i - 1).is_some_and(is_verb) {
                 return true;
             }
-            if i >= 2 && same(i - 1).is_some_and(|x| x.text == "to")
+            if i >= 2
+                && same(i - 1).is_some_and(|x| x.text == "to")
                 && same(i - 2).is_some_and(|x| x.text == self.stem("according"))
             {
                 return true;
@@ -365,7 +400,10 @@ fn mark_negation(tokens: &mut [Token]) {
 }
 
 /// Splits mentions into the target's spans and the other actors' spans.
-pub fn split_mentions(mentions: &[Mention], target: usize) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+pub fn split_mentions(
+    mentions: &[Mention],
+    target: usize,
+) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut t = Vec::new();
     let mut o = Vec::new();
     for m in mentions {
@@ -438,7 +476,12 @@ mod tests {
 
     #[test]
     fn speaker_feature() {
-        let f = feats(AnalyzerConfig::default(), "\"No,\" Lavrov said.", "Lavrov", "");
+        let f = feats(
+            AnalyzerConfig::default(),
+            "\"No,\" Lavrov said.",
+            "Lavrov",
+            "",
+        );
         assert!(f.contains(&"#speaker".to_string()));
         let f = feats(
             AnalyzerConfig::default(),
@@ -447,7 +490,12 @@ mod tests {
             "",
         );
         assert!(f.contains(&"#speaker".to_string()));
-        let f = feats(AnalyzerConfig::default(), "Lavrov met Rubio.", "Lavrov", "Rubio");
+        let f = feats(
+            AnalyzerConfig::default(),
+            "Lavrov met Rubio.",
+            "Lavrov",
+            "Rubio",
+        );
         assert!(!f.contains(&"#speaker".to_string()));
     }
 

@@ -78,7 +78,11 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<Input>> {
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>, depth: usize) {
     // symlink loops: bounded depth, and symlinked folders are not followed
     if depth > 64 {
-        errors.push(Error::input(dir, None, "folder nesting too deep (symlink loop?)"));
+        errors.push(Error::input(
+            dir,
+            None,
+            "folder nesting too deep (symlink loop?)",
+        ));
         return;
     }
     let rd = match std::fs::read_dir(dir) {
@@ -161,7 +165,11 @@ fn check_text(origin: &Path, line: Option<usize>, text: &str) -> Result<()> {
         return Err(Error::input(origin, line, "empty article"));
     }
     if text.contains('\0') {
-        return Err(Error::input(origin, line, "binary data (NUL bytes), not text"));
+        return Err(Error::input(
+            origin,
+            line,
+            "binary data (NUL bytes), not text",
+        ));
     }
     Ok(())
 }
@@ -173,12 +181,18 @@ pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
         InputFormat::Text | InputFormat::Auto => {
             let mut bytes = Vec::new();
             let mut reader = reader;
-            reader.read_to_end(&mut bytes).map_err(|e| Error::io(&origin, e))?;
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(&origin, e))?;
             let text = crate::io::decode(bytes, &origin)?;
             check_text(&origin, None, &text)?;
             let id = match input {
                 Input::Stdin => "stdin".to_string(),
-                Input::File(p) => p.file_stem().unwrap_or_default().to_string_lossy().to_string(),
+                Input::File(p) => p
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string(),
             };
             Ok(Articles {
                 inner: Box::new(std::iter::once(Ok(Article::new(id, text)))),
@@ -205,7 +219,11 @@ pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
                 }
                 let parsed: std::result::Result<JsonArticle, _> = serde_json::from_str(line);
                 return Some(match parsed {
-                    Err(e) => Err(Error::input(&origin, Some(n), format!("bad JSON article: {e}"))),
+                    Err(e) => Err(Error::input(
+                        &origin,
+                        Some(n),
+                        format!("bad JSON article: {e}"),
+                    )),
                     Ok(a) => {
                         let id = match a.id {
                             serde_json::Value::String(s) => s,
@@ -227,7 +245,9 @@ pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
                     }
                 });
             });
-            Ok(Articles { inner: Box::new(iter) })
+            Ok(Articles {
+                inner: Box::new(iter),
+            })
         }
         InputFormat::Csv => {
             let mut rdr = csv::ReaderBuilder::new().from_reader(reader);
@@ -235,10 +255,15 @@ pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
                 .headers()
                 .map_err(|e| Error::input(&origin, Some(1), csv_message(&e)))?
                 .clone();
-            let col = |n: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == n);
-            let id_col = col("id").ok_or_else(|| Error::input(&origin, Some(1), "missing column `id`"))?;
-            let text_col =
-                col("text").ok_or_else(|| Error::input(&origin, Some(1), "missing column `text`"))?;
+            let col = |n: &str| {
+                headers
+                    .iter()
+                    .position(|h| h.trim_start_matches('\u{feff}') == n)
+            };
+            let id_col =
+                col("id").ok_or_else(|| Error::input(&origin, Some(1), "missing column `id`"))?;
+            let text_col = col("text")
+                .ok_or_else(|| Error::input(&origin, Some(1), "missing column `text`"))?;
             let (title_col, date_col) = (col("title"), col("date"));
             let mut records = rdr.into_records();
             let iter = std::iter::from_fn(move || {
@@ -261,7 +286,9 @@ pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
                     }
                 })
             });
-            Ok(Articles { inner: Box::new(iter) })
+            Ok(Articles {
+                inner: Box::new(iter),
+            })
         }
     }
 }

@@ -15,12 +15,12 @@ pub mod logistic;
 pub mod vectorize;
 
 pub use error::{Error, Result};
-pub mod data;
-pub mod metrics;
-pub mod model;
-pub mod train;
 pub mod cli;
+pub mod data;
 pub mod eval;
 pub mod input;
+pub mod metrics;
+pub mod model;
 pub mod output;
 pub mod report;
+pub mod train;

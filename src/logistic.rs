@@ -76,13 +76,18 @@ impl LogisticParams {
 
     fn check(&self) -> Result<()> {
         if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return Err(Error::Training(format!("alpha must be positive, got {}", self.alpha)));
+            return Err(Error::Training(format!(
+                "alpha must be positive, got {}",
+                self.alpha
+            )));
         }
         if self.n_classes < 2 {
             return Err(Error::Training("need at least two classes".into()));
         }
         if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
-            return Err(Error::Training("gradient tolerance must be positive".into()));
+            return Err(Error::Training(
+                "gradient tolerance must be positive".into(),
+            ));
         }
         Ok(())
     }
@@ -123,7 +128,11 @@ impl Problem<'_> {
         let d = self.x.ncols;
         let p = p.as_slice().expect("contiguous");
         let intercept = &p[d * k..];
-        let mut grad = if want_grad { Some(vec![0.0; (d + 1) * k]) } else { None };
+        let mut grad = if want_grad {
+            Some(vec![0.0; (d + 1) * k])
+        } else {
+            None
+        };
         let mut loss = 0.0;
         let mut z = vec![0.0; k];
         for i in 0..self.x.nrows() {
@@ -240,7 +249,9 @@ impl Fit<CsrMatrix, Array1<usize>, Error> for LogisticParams {
                 let state = r.state();
                 let reason = match state.get_termination_status() {
                     TerminationStatus::Terminated(r) => r.clone(),
-                    TerminationStatus::NotTerminated => TerminationReason::SolverExit("unknown".into()),
+                    TerminationStatus::NotTerminated => {
+                        TerminationReason::SolverExit("unknown".into())
+                    }
                 };
                 let converged = matches!(
                     reason,
@@ -383,7 +394,9 @@ mod tests {
         let mut y = Vec::new();
         let mut s: u64 = 7;
         let mut rnd = || {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 33) as f64) / (1u64 << 31) as f64
         };
         for i in 0..90 {
@@ -395,7 +408,10 @@ mod tests {
             rows.extend(r);
             y.push(c);
         }
-        (Array2::from_shape_vec((90, 6), rows).unwrap(), Array1::from(y))
+        (
+            Array2::from_shape_vec((90, 6), rows).unwrap(),
+            Array1::from(y),
+        )
     }
 
     fn to_csr(x: &Array2<f64>) -> CsrMatrix {

@@ -195,7 +195,12 @@ mod tests {
             .confusion_matrix(Array1::from(gold.to_vec()))
             .unwrap();
         assert!((ours.accuracy - lin.accuracy() as f64).abs() < 1e-6);
-        assert!((ours.macro_f1 - lin.f1_score() as f64).abs() < 1e-6, "{} {}", ours.macro_f1, lin.f1_score());
+        assert!(
+            (ours.macro_f1 - lin.f1_score() as f64).abs() < 1e-6,
+            "{} {}",
+            ours.macro_f1,
+            lin.f1_score()
+        );
         for (i, one) in lin.split_one_vs_all().iter().enumerate() {
             let (_, s) = &ours.per_class.0[i];
             assert!((s.precision - one.precision() as f64).abs() < 1e-6);

@@ -146,7 +146,10 @@ impl Model {
         let header: Header = serde_json::from_slice(bytes)
             .map_err(|e| Error::model(origin, format!("not JSON or truncated ({e})")))?;
         if header.format.as_deref() != Some(FORMAT) {
-            return Err(Error::model(origin, format!("no `\"format\": \"{FORMAT}\"` field")));
+            return Err(Error::model(
+                origin,
+                format!("no `\"format\": \"{FORMAT}\"` field"),
+            ));
         }
         match header.version {
             Some(v) if v > VERSION => {
@@ -163,12 +166,26 @@ impl Model {
         m.vectorizer.check().map_err(|e| Error::model(origin, e))?;
         for (task, c) in [(Task::Stance, &m.stance), (Task::Sentiment, &m.sentiment)] {
             if let Some(c) = c {
-                c.fitted.check().map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
-                if c.fitted.n_features != m.vectorizer.ncols() || c.labels.len() != c.fitted.n_classes {
-                    return Err(Error::model(origin, format!("{}: shapes do not match", task.name())));
+                c.fitted
+                    .check()
+                    .map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
+                if c.fitted.n_features != m.vectorizer.ncols()
+                    || c.labels.len() != c.fitted.n_classes
+                {
+                    return Err(Error::model(
+                        origin,
+                        format!("{}: shapes do not match", task.name()),
+                    ));
                 }
-                if c.labels.iter().map(String::as_str).ne(task.labels().iter().copied()) {
-                    return Err(Error::model(origin, format!("{}: unexpected labels", task.name())));
+                if c.labels
+                    .iter()
+                    .map(String::as_str)
+                    .ne(task.labels().iter().copied())
+                {
+                    return Err(Error::model(
+                        origin,
+                        format!("{}: unexpected labels", task.name()),
+                    ));
                 }
             }
         }
@@ -193,7 +210,9 @@ impl Model {
 
     /// The feature chain.
     pub fn analyzer(&self) -> &Analyzer {
-        self.runtime.as_ref().expect("analyzer built at construction")
+        self.runtime
+            .as_ref()
+            .expect("analyzer built at construction")
     }
 
     /// The classifier for `task`.
@@ -225,7 +244,10 @@ pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, text: &str, targe
     let (t, o) = match target {
         Target::Actor(name) => match gazetteer.actor_index(name) {
             Some(idx) => split_mentions(&mentions, idx),
-            None => (Vec::new(), mentions.iter().map(|m| m.span.clone()).collect()),
+            None => (
+                Vec::new(),
+                mentions.iter().map(|m| m.span.clone()).collect(),
+            ),
         },
         Target::Span(span) => (
             vec![span.clone()],
@@ -235,7 +257,10 @@ pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, text: &str, targe
                 .map(|m| m.span.clone())
                 .collect(),
         ),
-        Target::Author => (Vec::new(), mentions.iter().map(|m| m.span.clone()).collect()),
+        Target::Author => (
+            Vec::new(),
+            mentions.iter().map(|m| m.span.clone()).collect(),
+        ),
     };
     analyzer.features(text, &t, &o)
 }

@@ -21,8 +21,20 @@ pub enum ReportFormat {
 
 /// Columns of the CSV report, one row per (article, actor).
 pub const CSV_HEADER: [&str; 15] = [
-    "article", "actor", "stance", "confidence", "favor", "against", "neutral", "sentiment",
-    "positive", "negative", "sentiment_neutral", "mentions", "paragraphs", "evidence_paragraph",
+    "article",
+    "actor",
+    "stance",
+    "confidence",
+    "favor",
+    "against",
+    "neutral",
+    "sentiment",
+    "positive",
+    "negative",
+    "sentiment_neutral",
+    "mentions",
+    "paragraphs",
+    "evidence_paragraph",
     "evidence",
 ];
 
@@ -48,7 +60,11 @@ fn one_line(s: &str, max: usize) -> String {
 }
 
 fn paras(a: &ActorReport) -> String {
-    a.paragraphs.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",")
+    a.paragraphs
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl<W: Write> ReportWriter<W> {
@@ -84,7 +100,8 @@ impl<W: Write> ReportWriter<W> {
         self.count += 1;
         match self.format {
             ReportFormat::Json => {
-                self.out.write_all(if self.count == 1 { b"\n" } else { b",\n" })?;
+                self.out
+                    .write_all(if self.count == 1 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer_pretty(&mut self.out, r)?;
             }
             ReportFormat::Jsonl => {
@@ -262,7 +279,11 @@ fn write_metrics(out: &mut dyn Write, title: &str, m: &Metrics) -> io::Result<()
         m.baseline.macro_f1,
         m.ece.map(|e| format!("   ECE {e:.3}")).unwrap_or_default()
     )?;
-    writeln!(out, "  {:<10} {:>9} {:>7} {:>7} {:>8}", "label", "precision", "recall", "F1", "support")?;
+    writeln!(
+        out,
+        "  {:<10} {:>9} {:>7} {:>7} {:>8}",
+        "label", "precision", "recall", "F1", "support"
+    )?;
     for (label, s) in &m.per_class.0 {
         writeln!(
             out,
@@ -270,7 +291,11 @@ fn write_metrics(out: &mut dyn Write, title: &str, m: &Metrics) -> io::Result<()
             label, s.precision, s.recall, s.f1, s.support
         )?;
     }
-    write!(out, "  confusion (rows gold, columns predicted):\n  {:<10}", "")?;
+    write!(
+        out,
+        "  confusion (rows gold, columns predicted):\n  {:<10}",
+        ""
+    )?;
     for l in &m.confusion.labels {
         write!(out, " {l:>9}")?;
     }

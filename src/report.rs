@@ -217,7 +217,11 @@ fn aggregate(
         paragraphs: pairs.iter().map(|p| p.paragraph).collect(),
         evidence: Evidence {
             paragraph: evidence_para,
-            text: para_text.get(&evidence_para).copied().unwrap_or("").to_string(),
+            text: para_text
+                .get(&evidence_para)
+                .copied()
+                .unwrap_or("")
+                .to_string(),
         },
         paragraph_decisions: with_paragraphs.then(|| {
             pairs
@@ -244,15 +248,25 @@ mod tests {
         let f = vec![1.0, 0.0, 0.0];
         let a = vec![0.0, 1.0, 0.0];
         let n = vec![0.0, 0.0, 1.0];
-        assert_eq!(prevailing(&[f.clone(), n.clone(), n.clone()], 0, 1), [1.0, 0.0, 0.0]);
+        assert_eq!(
+            prevailing(&[f.clone(), n.clone(), n.clone()], 0, 1),
+            [1.0, 0.0, 0.0]
+        );
         assert_eq!(prevailing(&[f.clone(), a.clone()], 0, 1), [0.0, 0.0, 1.0]);
-        assert_eq!(prevailing(&[a.clone(), a.clone(), f], 0, 1), [0.0, 1.0, 0.0]);
+        assert_eq!(
+            prevailing(&[a.clone(), a.clone(), f], 0, 1),
+            [0.0, 1.0, 0.0]
+        );
         assert_eq!(prevailing(&[n], 0, 1), [0.0, 0.0, 1.0]);
     }
 
     #[test]
     fn prevailing_sums_to_one() {
-        let p = vec![vec![0.5, 0.3, 0.2], vec![0.1, 0.6, 0.3], vec![0.3, 0.3, 0.4]];
+        let p = vec![
+            vec![0.5, 0.3, 0.2],
+            vec![0.1, 0.6, 0.3],
+            vec![0.3, 0.3, 0.4],
+        ];
         let r = prevailing(&p, 0, 1);
         assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!(r[1] > r[0]);

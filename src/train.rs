@@ -130,7 +130,10 @@ pub fn train(
         return Err(Error::Training("no alpha to try".into()));
     }
     let analyzer = Analyzer::new(config.analyzer.clone());
-    progress.message(&format!("features for {} labelled pairs", data.examples.len()));
+    progress.message(&format!(
+        "features for {} labelled pairs",
+        data.examples.len()
+    ));
     let all_bags = bags(&data.examples, &analyzer, gazetteer);
     let mut summaries = Vec::new();
     let mut chosen: Vec<(Task, f64, f64)> = Vec::new();
@@ -141,7 +144,10 @@ pub fn train(
         if rows.is_empty() {
             continue;
         }
-        let y: Vec<usize> = rows.iter().map(|&i| data.examples[i].label(task).unwrap()).collect();
+        let y: Vec<usize> = rows
+            .iter()
+            .map(|&i| data.examples[i].label(task).unwrap())
+            .collect();
         let mut class_counts = vec![0; 3];
         for &c in &y {
             class_counts[c] += 1;
@@ -153,7 +159,10 @@ pub fn train(
                 task.labels()[argmax(&class_counts.iter().map(|&c| c as f64).collect::<Vec<_>>())]
             )));
         }
-        let groups: Vec<&str> = rows.iter().map(|&i| data.examples[i].group.as_str()).collect();
+        let groups: Vec<&str> = rows
+            .iter()
+            .map(|&i| data.examples[i].group.as_str())
+            .collect();
         let mut ngroups = groups.clone();
         ngroups.sort_unstable();
         ngroups.dedup();
@@ -177,8 +186,10 @@ pub fn train(
                     let tr_y: Vec<usize> = tr.iter().map(|&i| y[i]).collect();
                     let v = Vectorizer::fit(config.vectorizer, &tr_bags);
                     let x = v.transform_all(tr_bags.iter().copied());
-                    let te_rows: Vec<Vec<(u32, f64)>> =
-                        te.iter().map(|&i| v.transform(&all_bags[rows[i]])).collect();
+                    let te_rows: Vec<Vec<(u32, f64)>> = te
+                        .iter()
+                        .map(|&i| v.transform(&all_bags[rows[i]]))
+                        .collect();
                     // logits[alpha][test row]
                     let mut per_alpha: Vec<Vec<Vec<f64>>> = Vec::new();
                     for &a in &config.alphas {
@@ -250,7 +261,10 @@ pub fn train(
             .filter(|&i| data.examples[i].label(task).is_some())
             .collect();
         let x = vectorizer.transform_all(rows.iter().map(|&i| &all_bags[i]));
-        let y: Vec<usize> = rows.iter().map(|&i| data.examples[i].label(task).unwrap()).collect();
+        let y: Vec<usize> = rows
+            .iter()
+            .map(|&i| data.examples[i].label(task).unwrap())
+            .collect();
         let fitted = LogisticParams::default()
             .alpha(alpha)
             .max_iterations(config.max_iterations)
@@ -269,7 +283,12 @@ pub fn train(
             },
         ));
     }
-    let take = |t: Task| classifiers.iter().find(|(x, _)| *x == t).map(|(_, c)| c.clone());
+    let take = |t: Task| {
+        classifiers
+            .iter()
+            .find(|(x, _)| *x == t)
+            .map(|(_, c)| c.clone())
+    };
     let summary = TrainingSummary {
         data: data_names,
         seed: config.seed,

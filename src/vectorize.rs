@@ -146,8 +146,10 @@ impl Vectorizer {
                         *df.entry(k.as_str()).or_insert(0) += 1;
                     }
                 }
-                let mut terms: Vec<(&str, usize)> =
-                    df.into_iter().filter(|&(_, d)| d >= min_df.max(1)).collect();
+                let mut terms: Vec<(&str, usize)> = df
+                    .into_iter()
+                    .filter(|&(_, d)| d >= min_df.max(1))
+                    .collect();
                 terms.sort_unstable();
                 let idf = terms.iter().map(|&(_, d)| smooth_idf(n, d)).collect();
                 Vectorizer::Vocabulary {
@@ -161,8 +163,10 @@ impl Vectorizer {
                 let size = 1usize << bits;
                 let mut df = vec![0usize; size];
                 for bag in bags {
-                    let mut cols: Vec<usize> =
-                        bag.iter().map(|(k, _)| (fnv1a(k) as usize) & (size - 1)).collect();
+                    let mut cols: Vec<usize> = bag
+                        .iter()
+                        .map(|(k, _)| (fnv1a(k) as usize) & (size - 1))
+                        .collect();
                     cols.sort_unstable();
                     cols.dedup();
                     for c in cols {

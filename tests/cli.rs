@@ -15,7 +15,16 @@ fn mini_model() -> &'static std::path::Path {
     let (_, p) = MODEL.get_or_init(|| {
         let d = Dir::new();
         let out = d.path("mini.json");
-        stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out), "--cv-folds", "3"]).ok();
+        stance(&[
+            "train",
+            "--data",
+            s(&fixture("mini")),
+            "--out",
+            s(&out),
+            "--cv-folds",
+            "3",
+        ])
+        .ok();
         (d, out)
     });
     p
@@ -75,7 +84,9 @@ fn classify_json_has_the_contract_fields() {
         assert!(a["sentiment_probabilities"][k].is_f64());
     }
     let p = &a["probabilities"];
-    let sum = p["favor"].as_f64().unwrap() + p["against"].as_f64().unwrap() + p["neutral"].as_f64().unwrap();
+    let sum = p["favor"].as_f64().unwrap()
+        + p["against"].as_f64().unwrap()
+        + p["neutral"].as_f64().unwrap();
     assert!((sum - 1.0).abs() < 1e-9);
     assert!(a.get("paragraph_decisions").is_none());
 }
@@ -98,7 +109,10 @@ fn classify_formats_agree() {
     assert_eq!(json(lines[0]), j[0]);
     let c = stance(&["classify", EXAMPLE, "--format", "csv"]);
     let mut r = csv::Reader::from_reader(c.ok().as_bytes());
-    assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>()[..3], ["article", "actor", "stance"]);
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>()[..3],
+        ["article", "actor", "stance"]
+    );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), j[0]["actors"].as_array().unwrap().len());
     assert_eq!(&rows[0][1], j[0]["actors"][0]["actor"].as_str().unwrap());
@@ -112,7 +126,11 @@ fn classify_formats_agree() {
 fn classify_reads_stdin_jsonl_csv_and_folders() {
     let d = Dir::new();
     let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
-    let r = stance_in(&root(), &["classify", "-", "--format", "jsonl"], Some(text.as_bytes()));
+    let r = stance_in(
+        &root(),
+        &["classify", "-", "--format", "jsonl"],
+        Some(text.as_bytes()),
+    );
     assert_eq!(json(r.ok().trim())["article"], "stdin");
 
     let line = serde_json::json!({"id": 7, "text": text, "date": "2025-03-04"}).to_string();
@@ -134,7 +152,11 @@ fn classify_reads_stdin_jsonl_csv_and_folders() {
     d.write("folder/sub/a.txt", &text);
     d.write("folder/skip.md", "not an article");
     let out = stance(&["classify", s(&d.path("folder")), "--format", "jsonl"]);
-    let ids: Vec<String> = out.ok().lines().map(|l| json(l)["article"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = out
+        .ok()
+        .lines()
+        .map(|l| json(l)["article"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["b", "a"]); // sorted by path: folder/b.txt < folder/sub/a.txt
 }
 
@@ -146,8 +168,16 @@ fn classify_skips_a_bad_input_and_carries_on() {
     let out = stance(&["classify", s(&empty), s(&good), "--format", "jsonl"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(out.stdout.lines().count(), 1);
-    assert!(out.stderr.contains("empty.txt: empty article"), "{}", out.stderr);
-    assert!(out.stderr.contains("1 article classified, 1 input skipped"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("empty.txt: empty article"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 article classified, 1 input skipped"),
+        "{}",
+        out.stderr
+    );
 
     let jl = d.write(
         "mixed.jsonl",
@@ -155,16 +185,32 @@ fn classify_skips_a_bad_input_and_carries_on() {
     );
     let out = stance(&["classify", s(&jl), "--format", "jsonl"]);
     assert_eq!(out.code, 1);
-    let ids: Vec<String> = out.stdout.lines().map(|l| json(l)["article"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| json(l)["article"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["a", "d"]);
-    assert!(out.stderr.contains("mixed.jsonl:2: bad JSON article"), "{}", out.stderr);
-    assert!(out.stderr.contains("mixed.jsonl:3: bad JSON article: missing field `text`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("mixed.jsonl:2: bad JSON article"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("mixed.jsonl:3: bad JSON article: missing field `text`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn classify_article_without_actors_has_empty_report() {
     let d = Dir::new();
-    let f = d.write("weather.txt", "Rain is expected on Tuesday.\n\nTemperatures will fall.");
+    let f = d.write(
+        "weather.txt",
+        "Rain is expected on Tuesday.\n\nTemperatures will fall.",
+    );
     let v = json(stance(&["classify", s(&f), "--format", "json"]).ok());
     assert_eq!(v[0]["actors"], serde_json::json!([]));
 }
@@ -172,7 +218,10 @@ fn classify_article_without_actors_has_empty_report() {
 #[test]
 fn classify_with_extra_gazetteer() {
     let d = Dir::new();
-    let g = d.write("extra.csv", "actor,alias,kind\nBelgium,De Wever,leader\nBelgium,Belgium,country\n");
+    let g = d.write(
+        "extra.csv",
+        "actor,alias,kind\nBelgium,De Wever,leader\nBelgium,Belgium,country\n",
+    );
     let f = d.write("a.txt", "De Wever said Belgium would block the loan.");
     let v = json(stance(&["classify", s(&f), "--format", "json", "--actors", s(&g)]).ok());
     assert_eq!(v[0]["actors"][0]["actor"], "Belgium");
@@ -180,7 +229,16 @@ fn classify_with_extra_gazetteer() {
     // replace: only the extra gazetteer's actors
     let f = d.write("b.txt", "Moscow and Belgium disagreed.");
     let v = json(
-        stance(&["classify", s(&f), "--format", "json", "--actors", s(&g), "--actors-replace"]).ok(),
+        stance(&[
+            "classify",
+            s(&f),
+            "--format",
+            "json",
+            "--actors",
+            s(&g),
+            "--actors-replace",
+        ])
+        .ok(),
     );
     assert_eq!(v[0]["actors"].as_array().unwrap().len(), 1);
 }
@@ -193,7 +251,17 @@ fn train_is_deterministic() {
     let a = d.path("a.json");
     let b = d.path("b.json");
     for out in [&a, &b] {
-        let r = stance(&["train", "--data", s(&fixture("mini")), "--out", s(out), "--seed", "3", "--cv-folds", "3"]);
+        let r = stance(&[
+            "train",
+            "--data",
+            s(&fixture("mini")),
+            "--out",
+            s(out),
+            "--seed",
+            "3",
+            "--cv-folds",
+            "3",
+        ]);
         let summary = r.ok();
         assert!(summary.contains("stance: 41 rows"), "{summary}");
         assert!(summary.contains("<- chosen"), "{summary}");
@@ -210,17 +278,35 @@ fn train_on_flat_csv_and_classify_with_it() {
     w.write_record(["id", "text", "stance", "actor"]).unwrap();
     for i in 0..12 {
         let (t, st) = match i % 3 {
-            0 => (format!("Moscow welcomed the talks and praised the call number {i}."), "favor"),
-            1 => (format!("Warsaw condemned the talks and demanded sanctions, note {i}."), "against"),
+            0 => (
+                format!("Moscow welcomed the talks and praised the call number {i}."),
+                "favor",
+            ),
+            1 => (
+                format!("Warsaw condemned the talks and demanded sanctions, note {i}."),
+                "against",
+            ),
             _ => (format!("Officials met on day {i} in Geneva."), "neutral"),
         };
-        w.write_record([format!("r{i}"), t, st.to_string(), String::new()]).unwrap();
+        w.write_record([format!("r{i}"), t, st.to_string(), String::new()])
+            .unwrap();
     }
     let data = d.write("flat.csv", w.into_inner().unwrap());
     let model = d.path("flat.json");
-    let r = stance(&["train", "--data", s(&data), "--out", s(&model), "--cv-folds", "3"]);
+    let r = stance(&[
+        "train",
+        "--data",
+        s(&data),
+        "--out",
+        s(&model),
+        "--cv-folds",
+        "3",
+    ]);
     assert!(r.ok().contains("stance: 12 rows"));
-    assert!(!r.stdout.contains("sentiment:"), "no sentiment labels, no sentiment model");
+    assert!(
+        !r.stdout.contains("sentiment:"),
+        "no sentiment labels, no sentiment model"
+    );
     let f = d.write("a.txt", "Moscow welcomed the talks.");
     let v = json(stance(&["classify", s(&f), "--model", s(&model), "--format", "json"]).ok());
     assert_eq!(v[0]["actors"][0]["actor"], "Russia");
@@ -229,12 +315,27 @@ fn train_on_flat_csv_and_classify_with_it() {
 
 #[test]
 fn evaluate_json_shape() {
-    let r = stance(&["evaluate", "--data", s(&fixture("mini")), "--model", s(mini_model()), "--format", "json"]);
+    let r = stance(&[
+        "evaluate",
+        "--data",
+        s(&fixture("mini")),
+        "--model",
+        s(mini_model()),
+        "--format",
+        "json",
+    ]);
     let v = json(r.ok());
     for task in ["stance", "sentiment"] {
         for level in ["paragraph", "article"] {
             let m = &v[task][level];
-            for k in ["n", "accuracy", "macro_f1", "per_class", "confusion", "baseline"] {
+            for k in [
+                "n",
+                "accuracy",
+                "macro_f1",
+                "per_class",
+                "confusion",
+                "baseline",
+            ] {
                 assert!(m.get(k).is_some(), "{task}.{level} lacks {k}");
             }
             assert_eq!(m["confusion"]["labels"].as_array().unwrap().len(), 3);
@@ -245,14 +346,34 @@ fn evaluate_json_shape() {
         assert!(v[task]["paragraph"].get("actor_precision").is_none());
     }
     assert_eq!(v["stance"]["paragraph"]["n"], 41);
-    assert_eq!(v["stance"]["article"]["per_class"]["favor"]["support"].as_u64().unwrap() > 0, true);
+    assert_eq!(
+        v["stance"]["article"]["per_class"]["favor"]["support"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        true
+    );
 }
 
 #[test]
 fn evaluate_flat_csv_has_no_article_level() {
     let d = Dir::new();
-    let data = d.write("f.csv", "text,stance\nMoscow welcomed the talks.,favor\nWarsaw condemned them.,against\n");
-    let v = json(stance(&["evaluate", "--data", s(&data), "--model", s(mini_model()), "--format", "json"]).ok());
+    let data = d.write(
+        "f.csv",
+        "text,stance\nMoscow welcomed the talks.,favor\nWarsaw condemned them.,against\n",
+    );
+    let v = json(
+        stance(&[
+            "evaluate",
+            "--data",
+            s(&data),
+            "--model",
+            s(mini_model()),
+            "--format",
+            "json",
+        ])
+        .ok(),
+    );
     assert!(v["stance"]["article"].is_null());
     assert!(v["sentiment"]["paragraph"].is_null());
     assert_eq!(v["stance"]["paragraph"]["n"], 2);
@@ -260,7 +381,17 @@ fn evaluate_flat_csv_has_no_article_level() {
 
 #[test]
 fn evaluate_cross_validates_with_folds() {
-    let r = stance(&["evaluate", "--data", s(&fixture("mini")), "--folds", "3", "--cv-folds", "2", "--format", "json"]);
+    let r = stance(&[
+        "evaluate",
+        "--data",
+        s(&fixture("mini")),
+        "--folds",
+        "3",
+        "--cv-folds",
+        "2",
+        "--format",
+        "json",
+    ]);
     let v = json(r.ok());
     assert_eq!(v["stance"]["paragraph"]["n"], 41);
     assert!(r.stderr.contains("fold 3/3"), "{}", r.stderr);
@@ -270,7 +401,13 @@ fn evaluate_cross_validates_with_folds() {
 
 #[test]
 fn evaluate_table_names_levels_and_baseline() {
-    let out = stance(&["evaluate", "--data", s(&fixture("mini")), "--model", s(mini_model())]);
+    let out = stance(&[
+        "evaluate",
+        "--data",
+        s(&fixture("mini")),
+        "--model",
+        s(mini_model()),
+    ]);
     let t = out.ok();
     assert!(t.contains("stance, paragraph level (n = 41)"), "{t}");
     assert!(t.contains("majority baseline"), "{t}");
@@ -303,14 +440,20 @@ fn error_non_utf8_text() {
 #[test]
 fn bom_and_crlf_are_accepted() {
     let d = Dir::new();
-    let f = d.write("bom.txt", "\u{feff}Moscow welcomed the talks.\r\n\r\nKyiv objected.\r\n");
+    let f = d.write(
+        "bom.txt",
+        "\u{feff}Moscow welcomed the talks.\r\n\r\nKyiv objected.\r\n",
+    );
     let v = json(stance(&["classify", s(&f), "--format", "json"]).ok());
     let actors = v[0]["actors"].as_array().unwrap();
     assert_eq!(actors.len(), 2);
 }
 
 fn corpus_with_labels(d: &Dir, labels: &str) -> std::path::PathBuf {
-    d.write("c/articles/a1.txt", "Title\n\nMoscow welcomed the talks.\n\nWarsaw objected.");
+    d.write(
+        "c/articles/a1.txt",
+        "Title\n\nMoscow welcomed the talks.\n\nWarsaw objected.",
+    );
     d.write("c/labels.csv", labels);
     d.path("c")
 }
@@ -319,7 +462,8 @@ fn corpus_with_labels(d: &Dir, labels: &str) -> std::path::PathBuf {
 fn error_labels_missing_column() {
     let d = Dir::new();
     let c = corpus_with_labels(&d, "article,paragraph,actor,stance\na1,2,Russia,favor\n");
-    stance(&["train", "--data", s(&c), "--out", s(&d.path("m.json"))]).fatal("labels.csv:1: missing column `sentiment`");
+    stance(&["train", "--data", s(&c), "--out", s(&d.path("m.json"))])
+        .fatal("labels.csv:1: missing column `sentiment`");
 }
 
 #[test]
@@ -329,38 +473,55 @@ fn error_labels_unknown_label() {
         &d,
         "article,paragraph,actor,stance,sentiment\na1,2,Russia,favor,positive\na1,3,Poland,pro,negative\n",
     );
-    stance(&["train", "--data", s(&c), "--out", s(&d.path("m.json"))]).fatal("labels.csv:3: field stance: unknown label `pro`");
+    stance(&["train", "--data", s(&c), "--out", s(&d.path("m.json"))])
+        .fatal("labels.csv:3: field stance: unknown label `pro`");
 }
 
 #[test]
 fn error_labels_paragraph_that_does_not_exist() {
     let d = Dir::new();
-    let c = corpus_with_labels(&d, "article,paragraph,actor,stance,sentiment\na1,9,Russia,favor,positive\n");
-    stance(&["evaluate", "--data", s(&c)]).fatal("labels.csv:2: paragraph 9 does not exist: article `a1` has 3 paragraphs");
+    let c = corpus_with_labels(
+        &d,
+        "article,paragraph,actor,stance,sentiment\na1,9,Russia,favor,positive\n",
+    );
+    stance(&["evaluate", "--data", s(&c)])
+        .fatal("labels.csv:2: paragraph 9 does not exist: article `a1` has 3 paragraphs");
 }
 
 #[test]
 fn error_labels_unknown_article_and_actor() {
     let d = Dir::new();
-    let c = corpus_with_labels(&d, "article,paragraph,actor,stance,sentiment\na2,1,Russia,favor,positive\n");
+    let c = corpus_with_labels(
+        &d,
+        "article,paragraph,actor,stance,sentiment\na2,1,Russia,favor,positive\n",
+    );
     stance(&["evaluate", "--data", s(&c)]).fatal("labels.csv:2: article `a2` has no file");
-    let c = corpus_with_labels(&d, "article,paragraph,actor,stance,sentiment\na1,2,Atlantis,favor,positive\n");
-    stance(&["evaluate", "--data", s(&c)]).fatal("labels.csv:2: actor `Atlantis` is not in the gazetteer");
+    let c = corpus_with_labels(
+        &d,
+        "article,paragraph,actor,stance,sentiment\na1,2,Atlantis,favor,positive\n",
+    );
+    stance(&["evaluate", "--data", s(&c)])
+        .fatal("labels.csv:2: actor `Atlantis` is not in the gazetteer");
 }
 
 #[test]
 fn error_flat_csv_missing_column_and_bad_label() {
     let d = Dir::new();
     let f = d.write("f.csv", "body,stance\nx,favor\n");
-    stance(&["train", "--data", s(&f), "--out", s(&d.path("m.json"))]).fatal("f.csv:1: missing column `text`");
+    stance(&["train", "--data", s(&f), "--out", s(&d.path("m.json"))])
+        .fatal("f.csv:1: missing column `text`");
     let f = d.write("g.csv", "text,stance\nx,favor\ny,maybe\n");
-    stance(&["train", "--data", s(&f), "--out", s(&d.path("m.json"))]).fatal("g.csv:3: field stance: unknown label `maybe`");
+    stance(&["train", "--data", s(&f), "--out", s(&d.path("m.json"))])
+        .fatal("g.csv:3: field stance: unknown label `maybe`");
 }
 
 #[test]
 fn error_training_single_class() {
     let d = Dir::new();
-    let f = d.write("one.csv", "text,stance\nMoscow agreed.,favor\nKyiv agreed.,favor\n");
+    let f = d.write(
+        "one.csv",
+        "text,stance\nMoscow agreed.,favor\nKyiv agreed.,favor\n",
+    );
     stance(&["train", "--data", s(&f), "--out", s(&d.path("m.json"))]).fatal("single class");
 }
 
@@ -368,11 +529,31 @@ fn error_training_single_class() {
 fn error_model_files() {
     let d = Dir::new();
     let cases: [(&str, &[u8], &str); 5] = [
-        ("empty.json", b"", "empty.json: not a usable stance model: the file is empty"),
-        ("garbage.json", b"\x00\x01binary", "garbage.json: not a usable stance model: not JSON"),
-        ("other.json", b"{\"hello\": 1}", "other.json: not a usable stance model: no `\"format\": \"stance-model\"`"),
-        ("newer.json", b"{\"format\": \"stance-model\", \"version\": 99}", "format version 99 is newer"),
-        ("partial.json", b"{\"format\": \"stance-model\", \"version\": 1, \"analyzer\": {}}", "partial.json: not a usable stance model: corrupt"),
+        (
+            "empty.json",
+            b"",
+            "empty.json: not a usable stance model: the file is empty",
+        ),
+        (
+            "garbage.json",
+            b"\x00\x01binary",
+            "garbage.json: not a usable stance model: not JSON",
+        ),
+        (
+            "other.json",
+            b"{\"hello\": 1}",
+            "other.json: not a usable stance model: no `\"format\": \"stance-model\"`",
+        ),
+        (
+            "newer.json",
+            b"{\"format\": \"stance-model\", \"version\": 99}",
+            "format version 99 is newer",
+        ),
+        (
+            "partial.json",
+            b"{\"format\": \"stance-model\", \"version\": 1, \"analyzer\": {}}",
+            "partial.json: not a usable stance model: corrupt",
+        ),
     ];
     for (name, bytes, needle) in cases {
         let m = d.write(name, bytes);
@@ -389,7 +570,8 @@ fn error_model_files() {
 fn error_out_in_missing_folder_keeps_nothing() {
     let d = Dir::new();
     let out = d.path("no/such/dir/m.json");
-    stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out)]).fatal("the folder does not exist");
+    stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out)])
+        .fatal("the folder does not exist");
     assert!(!out.exists());
 }
 
@@ -397,10 +579,23 @@ fn error_out_in_missing_folder_keeps_nothing() {
 fn train_replaces_model_atomically() {
     let d = Dir::new();
     let out = d.write("m.json", "old");
-    stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out), "--cv-folds", "2"]).ok();
+    stance(&[
+        "train",
+        "--data",
+        s(&fixture("mini")),
+        "--out",
+        s(&out),
+        "--cv-folds",
+        "2",
+    ])
+    .ok();
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"{\"format\":\"stance-model\""));
-    let leftovers: Vec<_> = std::fs::read_dir(d.tmp.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(d.tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
 }
 
@@ -409,7 +604,10 @@ fn error_gazetteer_problems() {
     let d = Dir::new();
     let g = d.write("g.csv", "actor,alias,kind\nRussia,,x\n");
     stance(&["classify", EXAMPLE, "--actors", s(&g)]).fatal("g.csv:2: empty alias");
-    let g = d.write("h.csv", "actor,alias,kind\nRussia,Moskva,x\nUkraine,Moskva,x\n");
+    let g = d.write(
+        "h.csv",
+        "actor,alias,kind\nRussia,Moskva,x\nUkraine,Moskva,x\n",
+    );
     stance(&["classify", EXAMPLE, "--actors", s(&g)]).fatal("h.csv:3: alias `Moskva`");
 }
 
@@ -436,9 +634,23 @@ fn closed_pipe_ends_quietly() {
         .spawn()
         .unwrap();
     let mut first = [0u8; 100];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

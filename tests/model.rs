@@ -22,7 +22,13 @@ fn shipped_model_is_reproducible_from_training_data() {
 #[test]
 fn shipped_model_never_saw_the_test_split() {
     let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(root().join("models/stance-model.json")).unwrap()).unwrap();
-    let data: Vec<&str> = m["summary"]["data"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        serde_json::from_slice(&std::fs::read(root().join("models/stance-model.json")).unwrap())
+            .unwrap();
+    let data: Vec<&str> = m["summary"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(data, ["training-data"]);
 }

@@ -66,12 +66,34 @@ impl Run {
     /// Asserts a fatal error: exit 2, one line on stderr that contains `needle`, no panic.
     #[track_caller]
     pub fn fatal(&self, needle: &str) {
-        assert_eq!(self.code, 2, "exit code; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 2,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         // progress lines may come first; the error is one line, the last
-        let errors: Vec<&str> = self.stderr.lines().filter(|l| l.starts_with("stance: error: ")).collect();
-        assert_eq!(errors.len(), 1, "want one error line on stderr, got:\n{}", self.stderr);
-        assert_eq!(self.stderr.lines().last(), Some(errors[0]), "{}", self.stderr);
-        assert!(errors[0].contains(needle), "want `{needle}` in: {}", errors[0]);
+        let errors: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("stance: error: "))
+            .collect();
+        assert_eq!(
+            errors.len(),
+            1,
+            "want one error line on stderr, got:\n{}",
+            self.stderr
+        );
+        assert_eq!(
+            self.stderr.lines().last(),
+            Some(errors[0]),
+            "{}",
+            self.stderr
+        );
+        assert!(
+            errors[0].contains(needle),
+            "want `{needle}` in: {}",
+            errors[0]
+        );
         assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
     }
 }
@@ -85,7 +107,11 @@ pub fn stance(args: &[&str]) -> Run {
 pub fn stance_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stance"));
     cmd.args(args).current_dir(cwd);
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run stance");
     if let Some(input) = stdin {
