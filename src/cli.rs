@@ -118,6 +118,9 @@ pub struct TrainOpts {
     /// No speaker feature.
     #[arg(long)]
     pub no_speaker: bool,
+    /// No role (agent/other-agent sentence) features.
+    #[arg(long)]
+    pub no_roles: bool,
     /// Hash features into 2^BITS columns instead of keeping a vocabulary.
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(8..=24))]
     pub hashing: Option<u32>,
@@ -147,6 +150,7 @@ impl TrainOpts {
                 negation: !self.no_negation,
                 window: self.window,
                 speaker: !self.no_speaker,
+                roles: !self.no_roles,
             },
             vectorizer: match self.hashing {
                 Some(bits) => VectorizerSpec::Hashing { bits },
@@ -191,6 +195,9 @@ pub struct EvaluateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: EvalFormat,
+    /// Also list the N most confident paragraph-level mistakes of each task.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub errors: usize,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
     #[command(flatten)]
@@ -415,7 +422,7 @@ fn run_evaluate(a: EvaluateArgs) -> Result<Exit> {
     if data.examples.is_empty() && data.articles.is_empty() {
         return Err(Error::Usage("the data holds no labels".into()));
     }
-    let evaluation = match a.folds {
+    let mut evaluation = match a.folds {
         Some(k) => {
             let config = a.opts.config()?;
             cross_validate(&data, &gazetteer, &config, k, &Stderr)?
@@ -425,6 +432,7 @@ fn run_evaluate(a: EvaluateArgs) -> Result<Exit> {
             evaluate(&model, &gazetteer, &data)
         }
     };
+    evaluation.keep_mistakes(a.errors);
     let mut out = std::io::stdout().lock();
     write_evaluation(&mut out, &evaluation, a.format).map_err(write_err)?;
     Ok(0)

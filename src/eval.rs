@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::actors::Gazetteer;
-use crate::data::{LabelledArticle, LabelledData, Task};
+use crate::data::{LabelledArticle, LabelledData, Target, Task};
 use crate::error::{Error, Result};
 use crate::logistic::argmax;
 use crate::metrics::{expected_calibration_error, metrics, Metrics};
@@ -31,6 +31,43 @@ pub struct Levels {
 pub struct Evaluation {
     pub stance: Levels,
     pub sentiment: Levels,
+    /// Paragraph-level mistakes, most confident first (filled on request).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mistakes: Vec<Mistake>,
+}
+
+/// A paragraph-level mistake, for error analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mistake {
+    pub task: String,
+    pub origin: String,
+    pub target: String,
+    pub gold: String,
+    pub predicted: String,
+    pub probability: f64,
+    pub text: String,
+}
+
+impl Evaluation {
+    /// Keeps the `n` most confident mistakes of each task.
+    pub fn keep_mistakes(&mut self, n: usize) {
+        let mut kept = Vec::new();
+        for task in Task::ALL {
+            let mut m: Vec<Mistake> = self
+                .mistakes
+                .iter()
+                .filter(|m| m.task == task.name())
+                .cloned()
+                .collect();
+            m.sort_by(|a, b| {
+                b.probability
+                    .total_cmp(&a.probability)
+                    .then(a.origin.cmp(&b.origin))
+            });
+            kept.extend(m.into_iter().take(n));
+        }
+        self.mistakes = kept;
+    }
 }
 
 /// Gold and predicted labels collected for one task and level.
@@ -71,6 +108,7 @@ struct Tally {
     gold_actors: usize,
     matched_actors: usize,
     has_articles: bool,
+    mistakes: Vec<Mistake>,
 }
 
 impl Tally {
@@ -85,6 +123,7 @@ impl Tally {
         self.gold_actors += o.gold_actors;
         self.matched_actors += o.matched_actors;
         self.has_articles |= o.has_articles;
+        self.mistakes.extend(o.mistakes);
     }
 
     fn finish(self) -> Evaluation {
@@ -106,6 +145,7 @@ impl Tally {
         Evaluation {
             stance: level(Task::Stance),
             sentiment: level(Task::Sentiment),
+            mistakes: self.mistakes.clone(),
         }
     }
 }
@@ -147,6 +187,22 @@ fn tally(
         let e = &data.examples[i];
         for (task, probs) in [(Task::Stance, p.stance), (Task::Sentiment, p.sentiment)] {
             if let (Some(g), Some(pr)) = (e.label(task), probs) {
+                let best = argmax(&pr);
+                if best != g {
+                    t.mistakes.push(Mistake {
+                        task: task.name().to_string(),
+                        origin: e.origin.clone(),
+                        target: match &e.target {
+                            Target::Actor(a) => a.clone(),
+                            Target::Span(r) => e.text[r.clone()].to_string(),
+                            Target::Author => "(author)".to_string(),
+                        },
+                        gold: task.labels()[g].to_string(),
+                        predicted: task.labels()[best].to_string(),
+                        probability: pr[best],
+                        text: e.text.clone(),
+                    });
+                }
                 t.paragraph.entry(task).or_default().push(g, pr);
             }
         }

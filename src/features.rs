@@ -40,6 +40,9 @@ pub struct AnalyzerConfig {
     pub window: usize,
     /// Add the `#speaker` feature.
     pub speaker: bool,
+    /// Role features: in a sentence where the target is the first actor named (its likely
+    /// agent), words also count as `a:word`; where another actor comes first, as `p:word`.
+    pub roles: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -51,6 +54,7 @@ impl Default for AnalyzerConfig {
             negation: true,
             window: 4,
             speaker: true,
+            roles: true,
         }
     }
 }
@@ -188,6 +192,26 @@ impl Analyzer {
             }
             for (t, _) in words.iter().zip(&near).filter(|(_, &n)| n) {
                 add(format!("~{}", t.text), 1.0);
+            }
+        }
+        if self.config.roles {
+            // the first actor placeholder of each sentence: is it the target?
+            let mut first: Vec<Option<bool>> = vec![None; nsent];
+            for t in tokens.iter().filter(|t| t.target || t.text == "@other") {
+                first[t.sentence].get_or_insert(t.target);
+            }
+            for t in tokens
+                .iter()
+                .filter(|t| !t.punct && !t.text.starts_with('@'))
+            {
+                if !target_sentence[t.sentence] {
+                    continue;
+                }
+                match first[t.sentence] {
+                    Some(true) => add(format!("a:{}", t.text), 1.0),
+                    Some(false) => add(format!("p:{}", t.text), 1.0),
+                    None => {}
+                }
             }
         }
         if self.config.speaker && self.is_speaker(&tokens) {
@@ -472,6 +496,24 @@ mod tests {
         let w = |k: &str| bag.iter().find(|(f, _)| f == k).unwrap().1;
         assert_eq!(w("prais"), 1.0);
         assert!((w("condemn") - 0.35).abs() < 1e-12);
+    }
+
+    #[test]
+    fn role_features_mark_the_target_as_agent_or_not() {
+        let f = feats(
+            AnalyzerConfig::default(),
+            "Moscow praised Rubio.",
+            "Moscow",
+            "Rubio",
+        );
+        assert!(f.contains(&"a:prais".to_string()), "{f:?}");
+        let f = feats(
+            AnalyzerConfig::default(),
+            "Rubio praised Moscow.",
+            "Moscow",
+            "Rubio",
+        );
+        assert!(f.contains(&"p:prais".to_string()), "{f:?}");
     }
 
     #[test]

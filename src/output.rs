@@ -236,6 +236,8 @@ impl<W: Write> ReportWriter<W> {
 pub enum EvalFormat {
     Table,
     Json,
+    /// One summary row per task and level (for the README's score table).
+    Markdown,
 }
 
 /// Prints an evaluation.
@@ -245,9 +247,50 @@ pub fn write_evaluation(out: &mut dyn Write, e: &Evaluation, format: EvalFormat)
             serde_json::to_writer_pretty(&mut *out, e)?;
             writeln!(out)
         }
+        EvalFormat::Markdown => {
+            writeln!(out, "| task | level | n | accuracy | macro-F1 | majority baseline (acc / F1) | ECE | actor precision / recall |")?;
+            writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|")?;
+            for (task, l) in [("stance", &e.stance), ("sentiment", &e.sentiment)] {
+                for (level, m) in [("paragraph", &l.paragraph), ("article", &l.article)] {
+                    if let Some(m) = m {
+                        writeln!(
+                            out,
+                            "| {task} | {level} | {} | {:.3} | {:.3} | {:.3} / {:.3} | {} | {} |",
+                            m.n,
+                            m.accuracy,
+                            m.macro_f1,
+                            m.baseline.accuracy,
+                            m.baseline.macro_f1,
+                            m.ece.map(|x| format!("{x:.3}")).unwrap_or_default(),
+                            match (m.actor_precision, m.actor_recall) {
+                                (Some(p), Some(r)) => format!("{p:.3} / {r:.3}"),
+                                _ => String::new(),
+                            }
+                        )?;
+                    }
+                }
+            }
+            Ok(())
+        }
         EvalFormat::Table => {
             for (name, levels) in [("stance", &e.stance), ("sentiment", &e.sentiment)] {
                 write_levels(out, name, levels)?;
+            }
+            if !e.mistakes.is_empty() {
+                writeln!(out, "most confident mistakes (paragraph level):")?;
+            }
+            for m in &e.mistakes {
+                writeln!(
+                    out,
+                    "- {} {}: {} gold {} predicted {} ({:.2})\n    {}",
+                    m.task,
+                    m.origin,
+                    m.target,
+                    m.gold,
+                    m.predicted,
+                    m.probability,
+                    one_line(&m.text, 400)
+                )?;
             }
             Ok(())
         }

@@ -166,7 +166,12 @@ pub fn train(
         let mut ngroups = groups.clone();
         ngroups.sort_unstable();
         ngroups.dedup();
-        let k = config.folds.min(ngroups.len());
+        // nothing to choose and nothing to calibrate: no inner cross-validation needed
+        let k = if config.alphas.len() == 1 && !config.calibrate {
+            0
+        } else {
+            config.folds.min(ngroups.len())
+        };
         let mut cv = Vec::new();
         let (mut alpha, mut temperature, mut cv_ece) = (config.alphas[0], 1.0, None);
         if k >= 2 {
