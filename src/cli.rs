@@ -1,5 +1,6 @@
 //! The command line: what the user typed, parsed and checked, then handed to the library.
 
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::actors::Gazetteer;
 use crate::article::Article;
-use crate::data::LabelledData;
+use crate::data::{LabelledData, Task};
 use crate::error::{Error, Result};
 use crate::eval::{cross_validate, evaluate};
 use crate::features::AnalyzerConfig;
@@ -35,6 +36,30 @@ pub enum Command {
     Train(TrainArgs),
     /// Score a model (or the training procedure, with --folds) on labelled data.
     Evaluate(EvaluateArgs),
+    /// Check corpus folders: labels, paragraphs, actors, article-level rule, splits.
+    Validate(ValidateArgs),
+    /// Cohen's kappa between two labellings of the same (paragraph, actor) pairs.
+    Agreement(AgreementArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Corpus folders (for example `training-data training-data/test`); ids and texts must
+    /// not repeat across them.
+    #[arg(value_name = "CORPUS", required = true)]
+    pub corpora: Vec<PathBuf>,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AgreementArgs {
+    /// First labelling (labels.csv: article,paragraph,actor,stance,sentiment).
+    #[arg(value_name = "FIRST")]
+    pub first: PathBuf,
+    /// Second labelling of the same pairs.
+    #[arg(value_name = "SECOND")]
+    pub second: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -130,6 +155,9 @@ pub struct TrainOpts {
     /// No temperature scaling.
     #[arg(long)]
     pub no_calibration: bool,
+    /// Train on this fraction of the articles, chosen with --seed (for learning curves).
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub sample_articles: f64,
 }
 
 impl TrainOpts {
@@ -138,6 +166,9 @@ impl TrainOpts {
             return Err(Error::Usage(
                 "--context-weight must be between 0 and 1".into(),
             ));
+        }
+        if !(self.sample_articles > 0.0 && self.sample_articles <= 1.0) {
+            return Err(Error::Usage("--sample-articles must be in (0, 1]".into()));
         }
         if self.alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
             return Err(Error::Usage("--alphas must be positive numbers".into()));
@@ -163,6 +194,7 @@ impl TrainOpts {
             seed: self.seed,
             max_iterations: 500,
             calibrate: !self.no_calibration,
+            sample: self.sample_articles,
         })
     }
 }
@@ -221,6 +253,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Classify(a) => run_classify(a),
         Command::Train(a) => run_train(a),
         Command::Evaluate(a) => run_evaluate(a),
+        Command::Validate(a) => run_validate(a),
+        Command::Agreement(a) => run_agreement(a),
     }
 }
 
@@ -435,5 +469,140 @@ fn run_evaluate(a: EvaluateArgs) -> Result<Exit> {
     evaluation.keep_mistakes(a.errors);
     let mut out = std::io::stdout().lock();
     write_evaluation(&mut out, &evaluation, a.format).map_err(write_err)?;
+    Ok(0)
+}
+
+fn run_validate(a: ValidateArgs) -> Result<Exit> {
+    let gazetteer = a.gazetteer.load()?;
+    let (stats, problems) = crate::validate::validate(&a.corpora, &gazetteer)?;
+    let mut out = std::io::stdout().lock();
+    let pct = |x: usize, n: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            100.0 * x as f64 / n as f64
+        }
+    };
+    for s in &stats {
+        let n = s.paragraph_labels;
+        let actors10 = s.per_actor.values().filter(|&&c| c >= 10).count();
+        writeln!(
+            out,
+            "{}: {} articles, {} paragraph labels, {} article labels, {} actors ({} with 10+ labels)",
+            s.path,
+            s.articles,
+            n,
+            s.article_labels,
+            s.per_actor.len(),
+            actors10
+        )
+        .map_err(write_err)?;
+        writeln!(
+            out,
+            "  stance: favor {:.1}%, against {:.1}%, neutral {:.1}%; sentiment: positive {:.1}%, negative {:.1}%, neutral {:.1}%",
+            pct(s.stance[0], n), pct(s.stance[1], n), pct(s.stance[2], n),
+            pct(s.sentiment[0], n), pct(s.sentiment[1], n), pct(s.sentiment[2], n)
+        )
+        .map_err(write_err)?;
+    }
+    for p in &problems {
+        eprintln!("stance: {}: {}", p.origin, p.message);
+    }
+    if problems.is_empty() {
+        writeln!(out, "ok: no problems found").map_err(write_err)?;
+        Ok(0)
+    } else {
+        eprintln!(
+            "stance: {} problem{} found",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        Ok(1)
+    }
+}
+
+fn run_agreement(a: AgreementArgs) -> Result<Exit> {
+    let read = |p: &PathBuf| -> Result<BTreeMap<(String, String, String), (usize, usize)>> {
+        let text = crate::io::read_text(p)?;
+        let mut r = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let mut out = BTreeMap::new();
+        for (i, rec) in r.deserialize::<BTreeMap<String, String>>().enumerate() {
+            let line = i + 2;
+            let rec =
+                rec.map_err(|e| Error::input(p, Some(line), crate::actors::csv_message(&e)))?;
+            let get = |k: &str| {
+                rec.get(k)
+                    .cloned()
+                    .ok_or_else(|| Error::input(p, Some(1), format!("missing column `{k}`")))
+            };
+            let paragraph = get("paragraph")?;
+            if paragraph.is_empty() {
+                continue;
+            }
+            let st = get("stance")?;
+            let se = get("sentiment")?;
+            let s = Task::Stance.parse(&st).ok_or_else(|| {
+                Error::input(p, Some(line), format!("field stance: unknown label `{st}`"))
+            })?;
+            let m = Task::Sentiment.parse(&se).ok_or_else(|| {
+                Error::input(
+                    p,
+                    Some(line),
+                    format!("field sentiment: unknown label `{se}`"),
+                )
+            })?;
+            out.insert((get("article")?, paragraph, get("actor")?), (s, m));
+        }
+        Ok(out)
+    };
+    let first = read(&a.first)?;
+    let second = read(&a.second)?;
+    let both: Vec<(&(usize, usize), &(usize, usize))> = first
+        .iter()
+        .filter_map(|(k, v)| second.get(k).map(|w| (v, w)))
+        .collect();
+    if both.is_empty() {
+        return Err(Error::Usage(
+            "the two files share no (article, paragraph, actor) rows".into(),
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} pairs labelled in both ({} only in the first, {} only in the second)",
+        both.len(),
+        first.len() - both.len(),
+        second.len() - both.len()
+    )
+    .map_err(write_err)?;
+    for task in Task::ALL {
+        let pick = |x: &(usize, usize)| if task == Task::Stance { x.0 } else { x.1 };
+        let x: Vec<usize> = both.iter().map(|(v, _)| pick(v)).collect();
+        let y: Vec<usize> = both.iter().map(|(_, w)| pick(w)).collect();
+        let agree = x.iter().zip(&y).filter(|(p, q)| p == q).count() as f64 / x.len() as f64;
+        writeln!(
+            out,
+            "{}: Cohen's kappa {:.3}, raw agreement {:.3}",
+            task.name(),
+            crate::metrics::cohen_kappa(&x, &y, 3),
+            agree
+        )
+        .map_err(write_err)?;
+        let c = crate::metrics::confusion(task.labels(), &x, &y);
+        write!(out, "  {:<10}", "first\\second").map_err(write_err)?;
+        for l in &c.labels {
+            write!(out, " {l:>9}").map_err(write_err)?;
+        }
+        writeln!(out).map_err(write_err)?;
+        for (l, row) in c.labels.iter().zip(&c.matrix) {
+            write!(out, "  {l:<13}").map_err(write_err)?;
+            for v in row {
+                write!(out, " {v:>9}").map_err(write_err)?;
+            }
+            writeln!(out).map_err(write_err)?;
+        }
+    }
     Ok(0)
 }

@@ -24,3 +24,4 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod train;
+pub mod validate;

@@ -180,6 +180,27 @@ pub fn expected_calibration_error(probs: &[Vec<f64>], gold: &[usize], bins: usiz
         .sum()
 }
 
+/// Cohen's kappa of two label sequences over `k` labels (1.0 when both agree perfectly and
+/// chance agreement is 1).
+pub fn cohen_kappa(a: &[usize], b: &[usize], k: usize) -> f64 {
+    let n = a.len() as f64;
+    if a.is_empty() {
+        return 0.0;
+    }
+    let observed = a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / n;
+    let mut ca = vec![0.0; k];
+    let mut cb = vec![0.0; k];
+    for (&x, &y) in a.iter().zip(b) {
+        ca[x] += 1.0;
+        cb[y] += 1.0;
+    }
+    let chance: f64 = (0..k).map(|i| ca[i] / n * cb[i] / n).sum();
+    if (1.0 - chance).abs() < 1e-12 {
+        return 1.0;
+    }
+    (observed - chance) / (1.0 - chance)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +227,17 @@ mod tests {
             assert!((s.precision - one.precision() as f64).abs() < 1e-6);
             assert!((s.recall - one.recall() as f64).abs() < 1e-6);
         }
+    }
+
+    #[test]
+    fn kappa_matches_a_hand_computed_case() {
+        // 10 items: observed agreement 0.7; marginals a = (5,3,2), b = (4,4,2)
+        let a = [0, 0, 0, 0, 0, 1, 1, 1, 2, 2];
+        let b = [0, 0, 0, 0, 1, 1, 1, 2, 2, 1];
+        let chance = 0.5 * 0.4 + 0.3 * 0.4 + 0.2 * 0.2;
+        let want = (0.7 - chance) / (1.0 - chance);
+        assert!((cohen_kappa(&a, &b, 3) - want).abs() < 1e-12);
+        assert_eq!(cohen_kappa(&[1, 2], &[1, 2], 3), 1.0);
     }
 
     #[test]

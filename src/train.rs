@@ -32,6 +32,9 @@ pub struct TrainConfig {
     pub max_iterations: u64,
     /// Fit a temperature on out-of-fold predictions.
     pub calibrate: bool,
+    /// Train on this fraction of the articles (groups), chosen with the seed (for learning
+    /// curves). 1.0 = all.
+    pub sample: f64,
 }
 
 impl Default for TrainConfig {
@@ -44,6 +47,7 @@ impl Default for TrainConfig {
             seed: 42,
             max_iterations: 500,
             calibrate: true,
+            sample: 1.0,
         }
     }
 }
@@ -79,10 +83,31 @@ pub fn group_folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
         let j = (next() % (i as u64 + 1)) as usize;
         uniq.swap(i, j);
     }
-    groups
-        .iter()
-        .map(|g| uniq.iter().position(|u| u == g).unwrap_or(0) % k)
-        .collect()
+    let rank: std::collections::HashMap<&str, usize> =
+        uniq.iter().enumerate().map(|(i, g)| (*g, i)).collect();
+    groups.iter().map(|g| rank[g] % k).collect()
+}
+
+/// The examples of a seeded random `fraction` of the groups (articles).
+fn sample_groups(data: &LabelledData, fraction: f64, seed: u64) -> LabelledData {
+    let groups: Vec<&str> = data.examples.iter().map(|e| e.group.as_str()).collect();
+    // as many "folds" as groups: a seeded random rank per group
+    let rank = group_folds(&groups, usize::MAX, seed ^ 0x5a5a);
+    let mut uniq: Vec<usize> = rank.clone();
+    uniq.sort_unstable();
+    uniq.dedup();
+    let keep = ((uniq.len() as f64) * fraction).round().max(1.0) as usize;
+    let cutoff = uniq[keep.min(uniq.len()) - 1];
+    LabelledData {
+        examples: data
+            .examples
+            .iter()
+            .zip(&rank)
+            .filter(|(_, &r)| r <= cutoff)
+            .map(|(e, _)| e.clone())
+            .collect(),
+        articles: Vec::new(),
+    }
 }
 
 /// Feature bags for every example, in order.
@@ -129,6 +154,18 @@ pub fn train(
     if config.alphas.is_empty() {
         return Err(Error::Training("no alpha to try".into()));
     }
+    let sampled;
+    let data = if config.sample < 1.0 {
+        sampled = sample_groups(data, config.sample, config.seed);
+        progress.message(&format!(
+            "training on {} of the labelled pairs ({}% of the articles)",
+            sampled.examples.len(),
+            config.sample * 100.0
+        ));
+        &sampled
+    } else {
+        data
+    };
     let analyzer = Analyzer::new(config.analyzer.clone());
     progress.message(&format!(
         "features for {} labelled pairs",

@@ -1,4 +1,5 @@
 //! Shared harness for the CLI tests: a temp dir, the built binary, and output checks.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
