@@ -146,9 +146,6 @@ pub struct TrainOpts {
     /// No role (agent/other-agent sentence) features.
     #[arg(long)]
     pub no_roles: bool,
-    /// No clause features.
-    #[arg(long)]
-    pub no_clause: bool,
     /// Hash features into 2^BITS columns instead of keeping a vocabulary.
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(8..=24))]
     pub hashing: Option<u32>,
@@ -185,7 +182,6 @@ impl TrainOpts {
                 window: self.window,
                 speaker: !self.no_speaker,
                 roles: !self.no_roles,
-                clause: !self.no_clause,
             },
             vectorizer: match self.hashing {
                 Some(bits) => VectorizerSpec::Hashing { bits },

@@ -43,11 +43,6 @@ pub struct AnalyzerConfig {
     /// Role features: in a sentence where the target is the first actor named (its likely
     /// agent), words also count as `a:word`; where another actor comes first, as `p:word`.
     pub roles: bool,
-    /// Clause features: words in the clause that names the target (clauses end at `;`,
-    /// `:`, dashes, brackets and "but", "while", "whereas", "although") also count as
-    /// `c:word`.
-    #[serde(default)]
-    pub clause: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -60,7 +55,6 @@ impl Default for AnalyzerConfig {
             window: 4,
             speaker: true,
             roles: true,
-            clause: true,
         }
     }
 }
@@ -217,33 +211,6 @@ impl Analyzer {
                     Some(true) => add(format!("a:{}", t.text), 1.0),
                     Some(false) => add(format!("p:{}", t.text), 1.0),
                     None => {}
-                }
-            }
-        }
-        if self.config.clause {
-            // clause index of every token
-            let mut clause = Vec::with_capacity(tokens.len());
-            let mut c = 0usize;
-            let mut last_sentence = 0;
-            for t in &tokens {
-                let boundary = t.sentence != last_sentence
-                    || (t.punct && matches!(t.text.as_str(), ";" | ":" | "—" | "–" | "(" | ")"))
-                    || matches!(t.text.as_str(), "but" | "while" | "wherea" | "although" | "though");
-                if boundary {
-                    c += 1;
-                }
-                last_sentence = t.sentence;
-                clause.push(c);
-            }
-            let target_clauses: std::collections::HashSet<usize> = tokens
-                .iter()
-                .zip(&clause)
-                .filter(|(t, _)| t.target)
-                .map(|(_, &c)| c)
-                .collect();
-            for (t, c) in tokens.iter().zip(&clause) {
-                if !t.punct && !t.text.starts_with('@') && target_clauses.contains(c) {
-                    add(format!("c:{}", t.text), 1.0);
                 }
             }
         }
