@@ -16,7 +16,7 @@ use crate::features::AnalyzerConfig;
 use crate::input::{articles, expand, InputFormat};
 use crate::model::Model;
 use crate::output::{write_evaluation, EvalFormat, ReportFormat, ReportWriter};
-use crate::report::classify;
+use crate::report::{classify, ReportOptions};
 use crate::train::{train, Progress, TrainConfig};
 use crate::vectorize::VectorizerSpec;
 
@@ -105,6 +105,10 @@ pub struct ClassifyArgs {
     /// Add each actor's paragraph-level decisions.
     #[arg(long)]
     pub paragraphs: bool,
+    /// Add, for each decision, the features that pushed it most toward and away from the
+    /// chosen label.
+    #[arg(long)]
+    pub explain: bool,
     /// How to read inputs (auto: by extension; stdin is text).
     #[arg(long, value_enum, default_value = "auto")]
     pub input_format: InputFormat,
@@ -282,6 +286,10 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
     }
     let gazetteer = a.gazetteer.load()?;
     let model = load_model(&a.model)?;
+    let options = ReportOptions {
+        paragraphs: a.paragraphs,
+        explain: a.explain,
+    };
     let stdout = std::io::stdout();
     let mut writer = ReportWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), a.format);
     writer.begin().map_err(write_err)?;
@@ -292,6 +300,13 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
     // The first error is held back: if it turns out to be the only thing that happened, it
     // is the run's one fatal error line; otherwise it is reported as skipped like the rest.
     let mut held: Option<Error> = None;
+    // a spinner on stderr, drawn only when stderr is a terminal
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} articles classified ({per_sec})")
+            .expect("valid template"),
+    );
     let mut report = |e: Error, anything_done: bool| {
         skipped += 1;
         if skipped == 1 && !anything_done {
@@ -306,12 +321,13 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
     let mut flush = |batch: &mut Vec<Article>, writer: &mut ReportWriter<_>| -> Result<()> {
         let reports: Vec<_> = batch
             .par_iter()
-            .map(|art| classify(&model, &gazetteer, art, a.paragraphs))
+            .map(|art| classify(&model, &gazetteer, art, &options))
             .collect();
         for r in &reports {
             writer.article(r).map_err(write_err)?;
         }
         done += reports.len();
+        bar.inc(reports.len() as u64);
         batch.clear();
         Ok(())
     };
@@ -345,6 +361,7 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
         }
     }
     flush(&mut batch, &mut writer)?;
+    bar.finish_and_clear();
     writer.end().map_err(write_err)?;
     if skipped == 1 && done == 0 {
         if let Some(e) = held {

@@ -209,7 +209,7 @@ fn tally(
     }
     let reports: Vec<ArticleReport> = articles
         .par_iter()
-        .map(|a| classify(model, gazetteer, &a.article, false))
+        .map(|a| classify(model, gazetteer, &a.article, &Default::default()))
         .collect();
     for (a, r) in articles.iter().zip(&reports) {
         t.has_articles = true;

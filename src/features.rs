@@ -63,6 +63,9 @@ impl Default for AnalyzerConfig {
 pub struct Analyzer {
     config: AnalyzerConfig,
     stemmer: Stemmer,
+    /// Stems of [`SPEECH_VERBS`] and of "according", computed once.
+    speech_stems: Vec<String>,
+    according: String,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -131,9 +134,17 @@ pub type Bag = Vec<(String, f64)>;
 impl Analyzer {
     /// An analyzer with the given settings.
     pub fn new(config: AnalyzerConfig) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let speech_stems = SPEECH_VERBS
+            .iter()
+            .map(|v| stemmer.stem(v).into_owned())
+            .collect();
+        let according = stemmer.stem("according").into_owned();
         Analyzer {
             config,
-            stemmer: Stemmer::create(Algorithm::English),
+            stemmer,
+            speech_stems,
+            according,
         }
     }
 
@@ -228,8 +239,7 @@ impl Analyzer {
     /// Whether the target is the speaker of some sentence: "@actor said", "said @actor",
     /// "according to @actor".
     fn is_speaker(&self, tokens: &[Token]) -> bool {
-        let stem_said: Vec<String> = SPEECH_VERBS.iter().map(|v| self.stem(v)).collect();
-        let is_verb = |t: &Token| stem_said.iter().any(|s| *s == t.text);
+        let is_verb = |t: &Token| self.speech_stems.iter().any(|s| *s == t.text);
         for (i, t) in tokens.iter().enumerate() {
             if !t.target {
                 continue;
@@ -251,7 +261,7 @@ impl Analyzer {
             }
             if i >= 2
                 && same(i - 1).is_some_and(|x| x.text == "to")
-                && same(i - 2).is_some_and(|x| x.text == self.stem("according"))
+                && same(i - 2).is_some_and(|x| x.text == self.according)
             {
                 return true;
             }
@@ -281,11 +291,11 @@ impl Analyzer {
             masks.extend(target.iter().map(|r| (r.start..r.start, true)));
         }
         masks.sort_by_key(|(r, _)| (r.start, r.end));
+        // sentences are sorted and disjoint: binary search keeps long paragraphs linear
         let sentence_of = |pos: usize| {
             sents
-                .iter()
-                .position(|s| pos < s.end)
-                .unwrap_or(sents.len().saturating_sub(1))
+                .partition_point(|s| s.end <= pos)
+                .min(sents.len().saturating_sub(1))
         };
         let mut out = Vec::new();
         let mut pos = 0;
@@ -382,6 +392,9 @@ impl Analyzer {
             }
             v.push("not".to_string());
             return v;
+        }
+        if lower == "s" {
+            return Vec::new(); // the "s" of a possessive after a masked mention
         }
         let lower = lower
             .strip_suffix("'s")

@@ -232,6 +232,47 @@ impl Model {
         }
     }
 
+    /// The `k` features of `bag` that push `classifier` most toward `label` and the `k`
+    /// that push most away from it: value times (weight for `label` minus the mean weight
+    /// for the other labels).
+    pub fn contributions(
+        &self,
+        classifier: &Classifier,
+        bag: &Bag,
+        label: usize,
+        k: usize,
+    ) -> (Vec<(String, f64)>, Vec<(String, f64)>) {
+        let f = &classifier.fitted;
+        let others = (f.n_classes - 1) as f64;
+        let mut all: Vec<(String, f64)> = self
+            .vectorizer
+            .transform(bag)
+            .into_iter()
+            .map(|(c, v)| {
+                let c = c as usize;
+                let mine = f.weight(c, label);
+                let rest: f64 = (0..f.n_classes)
+                    .filter(|&j| j != label)
+                    .map(|j| f.weight(c, j))
+                    .sum();
+                (
+                    self.vectorizer.term(c),
+                    v * (mine - rest / others) / classifier.temperature,
+                )
+            })
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let toward = all.iter().filter(|x| x.1 > 0.0).take(k).cloned().collect();
+        let away = all
+            .iter()
+            .rev()
+            .filter(|x| x.1 < 0.0)
+            .take(k)
+            .cloned()
+            .collect();
+        (toward, away)
+    }
+
     /// The feature bag of a paragraph for one target.
     pub fn bag(&self, text: &str, target: &[Range<usize>], others: &[Range<usize>]) -> Bag {
         self.analyzer().features(text, target, others)

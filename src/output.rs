@@ -171,6 +171,26 @@ impl<W: Write> ReportWriter<W> {
                 a.evidence.paragraph,
                 one_line(&a.evidence.text, 70),
             )?;
+            if let Some(ex) = &a.explanation {
+                for (task, e) in [("stance", &ex.stance), ("sentiment", &ex.sentiment)] {
+                    if let Some(e) = e {
+                        let list = |v: &[crate::report::Contribution]| {
+                            v.iter()
+                                .map(|c| format!("{} {:+.2}", c.feature, c.weight))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        writeln!(
+                            o,
+                            "    why {task} {} (¶{}): {}; against it: {}",
+                            e.label,
+                            e.paragraph,
+                            list(&e.toward),
+                            list(&e.away)
+                        )?;
+                    }
+                }
+            }
             if let Some(ds) = &a.paragraph_decisions {
                 for d in ds {
                     let p = d.probabilities.as_ref();

@@ -52,6 +52,40 @@ pub struct ParagraphDecision {
     pub mentions: usize,
 }
 
+/// A feature and how much it pushed a decision (its TF-IDF value times the difference
+/// between its weight for the chosen class and its mean weight for the other classes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub feature: String,
+    pub weight: f64,
+}
+
+/// Why one decision was taken: the features of the evidence paragraph that pushed most
+/// toward the chosen label and most away from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub paragraph: usize,
+    pub label: String,
+    pub toward: Vec<Contribution>,
+    pub away: Vec<Contribution>,
+}
+
+/// Both explanations of an actor's row (with `--explain`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanations {
+    pub stance: Option<Explanation>,
+    pub sentiment: Option<Explanation>,
+}
+
+/// What to add to a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Paragraph-level decisions per actor.
+    pub paragraphs: bool,
+    /// The features behind each decision.
+    pub explain: bool,
+}
+
 /// One actor's row in an article report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActorReport {
@@ -66,6 +100,8 @@ pub struct ActorReport {
     pub evidence: Evidence,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_decisions: Option<Vec<ParagraphDecision>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanations>,
 }
 
 /// The report of one article.
@@ -83,25 +119,40 @@ pub struct ArticleReport {
 /// reverse, or neither, given each paragraph's class probabilities.
 pub fn prevailing(probs: &[Vec<f64>], a: usize, b: usize) -> [f64; 3] {
     let n = probs.len();
-    // dist[d + n] = P(#a - #b = d)
+    // dist[d + n] = P(#a - #b = d); only the band [lo, hi] holds mass above 1e-15, which
+    // keeps an actor with thousands of paragraphs near-linear instead of quadratic
     let mut dist = vec![0.0; 2 * n + 1];
     dist[n] = 1.0;
+    let (mut lo, mut hi) = (n, n);
+    let mut next = vec![0.0; 2 * n + 1];
     for p in probs {
-        let mut next = vec![0.0; 2 * n + 1];
         let stay = 1.0 - p[a] - p[b];
-        for (d, &q) in dist.iter().enumerate() {
+        let (nlo, nhi) = (lo.saturating_sub(1), (hi + 1).min(2 * n));
+        next[nlo..=nhi].iter_mut().for_each(|x| *x = 0.0);
+        for d in lo..=hi {
+            let q = dist[d];
             if q == 0.0 {
                 continue;
             }
             next[d] += q * stay;
-            if d + 1 < next.len() {
+            if d < 2 * n {
                 next[d + 1] += q * p[a];
             }
             if d >= 1 {
                 next[d - 1] += q * p[b];
             }
         }
-        dist = next;
+        std::mem::swap(&mut dist, &mut next);
+        lo = nlo;
+        hi = nhi;
+        while lo < hi && dist[lo] < 1e-15 {
+            dist[lo] = 0.0;
+            lo += 1;
+        }
+        while hi > lo && dist[hi] < 1e-15 {
+            dist[hi] = 0.0;
+            hi -= 1;
+        }
     }
     let up: f64 = dist[n + 1..].iter().sum();
     let down: f64 = dist[..n].iter().sum();
@@ -115,6 +166,8 @@ struct PairResult {
     mentions: usize,
     stance: Option<Vec<f64>>,
     sentiment: Option<Vec<f64>>,
+    /// Kept for explanations only.
+    bag: Option<crate::features::Bag>,
 }
 
 /// Classifies one article.
@@ -122,7 +175,7 @@ pub fn classify(
     model: &Model,
     gazetteer: &Gazetteer,
     article: &Article,
-    with_paragraphs: bool,
+    options: &ReportOptions,
 ) -> ArticleReport {
     let text = &article.text;
     let mut by_actor: BTreeMap<usize, Vec<PairResult>> = BTreeMap::new();
@@ -138,18 +191,20 @@ pub fn classify(
         }
         for a in actors {
             let (t, o) = split_mentions(&mentions, a);
-            let pred = model.predict_bag(&model.bag(ptext, &t, &o));
+            let bag = model.bag(ptext, &t, &o);
+            let pred = model.predict_bag(&bag);
             by_actor.entry(a).or_default().push(PairResult {
                 paragraph: p.number,
                 mentions: t.len(),
                 stance: pred.stance,
                 sentiment: pred.sentiment,
+                bag: options.explain.then_some(bag),
             });
         }
     }
     let mut actors: Vec<ActorReport> = by_actor
         .into_iter()
-        .map(|(a, pairs)| aggregate(gazetteer.actor_name(a), &pairs, &para_text, with_paragraphs))
+        .map(|(a, pairs)| aggregate(model, gazetteer.actor_name(a), &pairs, &para_text, options))
         .collect();
     actors.sort_by(|x, y| y.mentions.cmp(&x.mentions).then(x.actor.cmp(&y.actor)));
     ArticleReport {
@@ -185,11 +240,30 @@ fn article_level(per_paragraph: &[Vec<f64>]) -> Vec<f64> {
     prevailing(per_paragraph, 0, 1).to_vec()
 }
 
+/// The explanation of `task`'s decision `label` from the pair `p`.
+fn explain(model: &Model, task: Task, p: &PairResult, label: usize) -> Option<Explanation> {
+    let bag = p.bag.as_ref()?;
+    let c = model.classifier(task)?;
+    let (toward, away) = model.contributions(c, bag, label, 5);
+    let to = |v: Vec<(String, f64)>| {
+        v.into_iter()
+            .map(|(feature, weight)| Contribution { feature, weight })
+            .collect()
+    };
+    Some(Explanation {
+        paragraph: p.paragraph,
+        label: task.labels()[label].to_string(),
+        toward: to(toward),
+        away: to(away),
+    })
+}
+
 fn aggregate(
+    model: &Model,
     actor: &str,
     pairs: &[PairResult],
     para_text: &BTreeMap<usize, &str>,
-    with_paragraphs: bool,
+    options: &ReportOptions,
 ) -> ActorReport {
     let stance_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.stance.clone()).collect();
     let sent_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.sentiment.clone()).collect();
@@ -223,7 +297,23 @@ fn aggregate(
                 .unwrap_or("")
                 .to_string(),
         },
-        paragraph_decisions: with_paragraphs.then(|| {
+        explanation: options.explain.then(|| {
+            // the sentiment explanation uses the paragraph most confident in the chosen
+            // sentiment, as the stance one uses the evidence paragraph
+            let sent_ev = match (&sentiment, &sent_pp) {
+                (Some(s), Some(pp)) => argmax(&pp.iter().map(|p| p[argmax(s)]).collect::<Vec<_>>()),
+                _ => ev,
+            };
+            Explanations {
+                stance: stance
+                    .as_ref()
+                    .and_then(|s| explain(model, Task::Stance, &pairs[ev], argmax(s))),
+                sentiment: sentiment
+                    .as_ref()
+                    .and_then(|s| explain(model, Task::Sentiment, &pairs[sent_ev], argmax(s))),
+            }
+        }),
+        paragraph_decisions: options.paragraphs.then(|| {
             pairs
                 .iter()
                 .map(|p| ParagraphDecision {
@@ -258,6 +348,14 @@ mod tests {
             [0.0, 1.0, 0.0]
         );
         assert_eq!(prevailing(&[n], 0, 1), [0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn prevailing_handles_thousands_of_paragraphs() {
+        let p = vec![vec![0.4, 0.35, 0.25]; 20_000];
+        let r = prevailing(&p, 0, 1);
+        assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(r[0] > 0.99, "{r:?}");
     }
 
     #[test]

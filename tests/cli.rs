@@ -101,6 +101,37 @@ fn classify_paragraphs_adds_decisions() {
 }
 
 #[test]
+fn classify_explain_lists_features_both_ways() {
+    let v = json(stance(&["classify", EXAMPLE, "--format", "json", "--explain"]).ok());
+    let eu = v[0]["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == "European Union")
+        .unwrap();
+    let e = &eu["explanation"]["stance"];
+    assert_eq!(e["label"], "against");
+    assert_eq!(e["paragraph"], eu["evidence"]["paragraph"]);
+    let toward = e["toward"].as_array().unwrap();
+    assert!(!toward.is_empty() && toward.len() <= 5);
+    assert!(toward.iter().all(|c| c["weight"].as_f64().unwrap() > 0.0));
+    assert!(e["away"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["weight"].as_f64().unwrap() < 0.0));
+    // sanctions talk is what makes Brussels `against`
+    assert!(
+        toward
+            .iter()
+            .any(|c| c["feature"].as_str().unwrap().contains("sanction")),
+        "{toward:?}"
+    );
+    let t = stance(&["classify", EXAMPLE, "--explain"]);
+    assert!(t.ok().contains("why stance against (¶6)"), "{}", t.stdout);
+}
+
+#[test]
 fn classify_formats_agree() {
     let j = json(stance(&["classify", EXAMPLE, "--format", "json"]).ok());
     let l = stance(&["classify", EXAMPLE, "--format", "jsonl"]);
@@ -653,4 +684,69 @@ fn closed_pipe_ends_quietly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// ---------------------------------------------------------------- odd inputs
+
+#[test]
+fn error_binary_data() {
+    let d = Dir::new();
+    let f = d.write("blob.txt", b"Moscow\x00\x00\x00Kyiv");
+    stance(&["classify", s(&f)]).fatal("blob.txt: binary data");
+}
+
+#[test]
+fn jsonl_number_where_text_belongs_is_reported() {
+    let d = Dir::new();
+    let f = d.write("n.jsonl", "{\"id\": \"a\", \"text\": 42}\n");
+    stance(&["classify", s(&f)])
+        .fatal("n.jsonl:1: bad JSON article: invalid type: integer `42`, expected a string");
+}
+
+#[test]
+fn csv_with_quoted_newlines_and_quotes() {
+    let d = Dir::new();
+    let f = d.write(
+        "q.csv",
+        "id,text\nq1,\"Moscow \"\"welcomed\"\" the talks.\n\nKyiv objected.\"\n",
+    );
+    let v = json(stance(&["classify", s(&f), "--format", "json"]).ok());
+    assert_eq!(v[0]["article"], "q1");
+    assert_eq!(v[0]["actors"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn huge_paragraph_and_unbroken_line_complete() {
+    let d = Dir::new();
+    // one 3 MB paragraph of many sentences naming two actors, and a 1 MB word
+    let para = "Moscow welcomed the talks while Warsaw warned against them. ".repeat(50_000);
+    let f = d.write("big.txt", &para);
+    let v = json(stance(&["classify", s(&f), "--format", "json"]).ok());
+    assert_eq!(v[0]["actors"].as_array().unwrap().len(), 2);
+    let f = d.write("word.txt", "x".repeat(1 << 20));
+    let v = json(stance(&["classify", s(&f), "--format", "json"]).ok());
+    assert_eq!(v[0]["actors"], serde_json::json!([]));
+}
+
+#[cfg(unix)]
+#[test]
+fn folder_with_symlink_loop_is_walked_once() {
+    let d = Dir::new();
+    d.write("f/a.txt", "Moscow welcomed the talks.");
+    std::os::unix::fs::symlink(d.path("f"), d.path("f/loop")).unwrap();
+    let out = stance(&["classify", s(&d.path("f")), "--format", "jsonl"]);
+    assert_eq!(out.ok().lines().count(), 1);
+}
+
+#[test]
+fn thousands_of_tiny_files() {
+    let d = Dir::new();
+    for i in 0..2000 {
+        d.write(&format!("many/{i:04}.txt"), "Kyiv objected.");
+    }
+    let out = stance(&["classify", s(&d.path("many")), "--format", "jsonl"]);
+    let lines: Vec<&str> = out.ok().lines().collect();
+    assert_eq!(lines.len(), 2000);
+    assert_eq!(json(lines[0])["article"], "0000");
+    assert_eq!(json(lines[1999])["article"], "1999");
 }
