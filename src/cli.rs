@@ -147,9 +147,10 @@ pub struct TrainOpts {
     /// No speaker feature.
     #[arg(long)]
     pub no_speaker: bool,
-    /// No role (agent/other-agent sentence) features.
+    /// Add role features (`a:word` where the actor is named first in a sentence, `p:word`
+    /// where another actor is).
     #[arg(long)]
-    pub no_roles: bool,
+    pub roles: bool,
     /// Hash features into 2^BITS columns instead of keeping a vocabulary.
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(8..=24))]
     pub hashing: Option<u32>,
@@ -185,7 +186,7 @@ impl TrainOpts {
                 negation: !self.no_negation,
                 window: self.window,
                 speaker: !self.no_speaker,
-                roles: !self.no_roles,
+                roles: self.roles,
             },
             vectorizer: match self.hashing {
                 Some(bits) => VectorizerSpec::Hashing { bits },

@@ -8,7 +8,7 @@
 //! Both are fitted once on training rows and stored in the model, so that serving uses the
 //! training IDF (unlike linfa-preprocessing's TF-IDF, which refits on every batch).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -140,7 +140,7 @@ impl Vectorizer {
         let n = bags.len();
         match spec {
             VectorizerSpec::Vocabulary { min_df } => {
-                let mut df: HashMap<&str, usize> = HashMap::new();
+                let mut df: HashMap<&str, usize> = HashMap::default();
                 for bag in bags {
                     for (k, _) in bag.iter() {
                         *df.entry(k.as_str()).or_insert(0) += 1;
