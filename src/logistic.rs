@@ -284,12 +284,12 @@ impl Fit<CsrMatrix, Array1<usize>, Error> for LogisticParams {
 }
 
 impl FittedLogistic {
-    /// Raw scores (logits) for one sparse row.
-    pub fn logits(&self, cols: &[u32], vals: &[f64]) -> Vec<f64> {
+    /// Raw scores (logits) for one sparse row of (column, value) pairs.
+    pub fn logits(&self, row: impl IntoIterator<Item = (u32, f64)>) -> Vec<f64> {
         let k = self.n_classes;
         let d = self.n_features;
         let mut z = self.weights[d * k..].to_vec();
-        for (&c, &v) in cols.iter().zip(vals) {
+        for (c, v) in row {
             let c = c as usize;
             if c < d {
                 for j in 0..k {
@@ -301,8 +301,12 @@ impl FittedLogistic {
     }
 
     /// Class probabilities for one sparse row, with the logits divided by `temperature`.
-    pub fn probabilities(&self, cols: &[u32], vals: &[f64], temperature: f64) -> Vec<f64> {
-        softmax(&self.logits(cols, vals), temperature)
+    pub fn probabilities(
+        &self,
+        row: impl IntoIterator<Item = (u32, f64)>,
+        temperature: f64,
+    ) -> Vec<f64> {
+        softmax(&self.logits(row), temperature)
     }
 
     /// The weight of feature column `c` for class `j`.
@@ -347,7 +351,11 @@ impl PredictInplace<CsrMatrix, Array2<f64>> for FittedLogistic {
     fn predict_inplace(&self, x: &CsrMatrix, y: &mut Array2<f64>) {
         for i in 0..x.nrows() {
             let (c, v) = x.row(i);
-            for (j, p) in self.probabilities(c, v, 1.0).into_iter().enumerate() {
+            for (j, p) in self
+                .probabilities(c.iter().copied().zip(v.iter().copied()), 1.0)
+                .into_iter()
+                .enumerate()
+            {
                 y[(i, j)] = p;
             }
         }
@@ -362,7 +370,7 @@ impl PredictInplace<CsrMatrix, Array1<usize>> for FittedLogistic {
     fn predict_inplace(&self, x: &CsrMatrix, y: &mut Array1<usize>) {
         for i in 0..x.nrows() {
             let (c, v) = x.row(i);
-            y[i] = argmax(&self.logits(c, v));
+            y[i] = argmax(&self.logits(c.iter().copied().zip(v.iter().copied())));
         }
     }
 

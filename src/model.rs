@@ -12,7 +12,7 @@ use crate::actors::Gazetteer;
 use crate::data::{Target, Task};
 use crate::error::{Error, Result};
 use crate::features::{split_mentions, Analyzer, AnalyzerConfig, Bag};
-use crate::logistic::{softmax, FittedLogistic};
+use crate::logistic::FittedLogistic;
 use crate::vectorize::Vectorizer;
 
 /// The format name written in every model file.
@@ -38,8 +38,8 @@ pub struct Classifier {
 impl Classifier {
     /// Class probabilities for one sparse row.
     pub fn probabilities(&self, row: &[(u32, f64)]) -> Vec<f64> {
-        let (c, v): (Vec<u32>, Vec<f64>) = row.iter().cloned().unzip();
-        softmax(&self.fitted.logits(&c, &v), self.temperature)
+        self.fitted
+            .probabilities(row.iter().copied(), self.temperature)
     }
 }
 

@@ -239,7 +239,12 @@ pub fn train(
                             .alpha(a)
                             .max_iterations(config.max_iterations)
                             .fit(&DatasetBase::new(x.clone(), Array1::from(tr_y.clone())))?;
-                        per_alpha.push(te_rows.iter().map(|r| row_logits(&m, r)).collect());
+                        per_alpha.push(
+                            te_rows
+                                .iter()
+                                .map(|r| m.logits(r.iter().copied()))
+                                .collect(),
+                        );
                     }
                     Ok(te
                         .iter()
@@ -344,11 +349,6 @@ pub fn train(
         take(Task::Sentiment),
         summary,
     ))
-}
-
-fn row_logits(m: &crate::logistic::FittedLogistic, row: &[(u32, f64)]) -> Vec<f64> {
-    let (c, v): (Vec<u32>, Vec<f64>) = row.iter().cloned().unzip();
-    m.logits(&c, &v)
 }
 
 #[cfg(test)]
