@@ -40,6 +40,17 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Cohen's kappa between two labellings of the same (paragraph, actor) pairs.
     Agreement(AgreementArgs),
+    /// Score the actor detector against hand-marked passages (precision, recall per kind).
+    Mentions(MentionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MentionsArgs {
+    /// Folder of marked passages (`{{Actor|surface|kind}}`), e.g. tests/data/mentions.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
 }
 
 #[derive(Args, Debug)]
@@ -260,6 +271,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Evaluate(a) => run_evaluate(a),
         Command::Validate(a) => run_validate(a),
         Command::Agreement(a) => run_agreement(a),
+        Command::Mentions(a) => run_mentions(a),
     }
 }
 
@@ -621,6 +633,48 @@ fn run_agreement(a: AgreementArgs) -> Result<Exit> {
             }
             writeln!(out).map_err(write_err)?;
         }
+    }
+    Ok(0)
+}
+
+fn run_mentions(a: MentionsArgs) -> Result<Exit> {
+    let gazetteer = a.gazetteer.load()?;
+    let s = crate::mentions::score_dir(&a.dir, &gazetteer)?;
+    let mut out = std::io::stdout().lock();
+    let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(write_err);
+    w(
+        &mut out,
+        format!(
+            "{} passages, {} gold mentions, {} detected: precision {:.3}, recall {:.3}",
+            s.passages,
+            s.gold,
+            s.detected,
+            s.precision(),
+            s.recall()
+        ),
+    )?;
+    w(
+        &mut out,
+        format!(
+            "{} of {} topic marks (names that are not actors) detected as actors",
+            s.on_topic_marks, s.topic_marks
+        ),
+    )?;
+    w(
+        &mut out,
+        format!(
+            "{:<14} {:>6} {:>6} {:>7}",
+            "kind", "gold", "found", "recall"
+        ),
+    )?;
+    for (kind, (g, f)) in &s.by_kind {
+        w(
+            &mut out,
+            format!(
+                "{kind:<14} {g:>6} {f:>6} {:>7.3}",
+                *f as f64 / (*g).max(1) as f64
+            ),
+        )?;
     }
     Ok(0)
 }

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod data;
 pub mod eval;
 pub mod input;
+pub mod mentions;
 pub mod metrics;
 pub mod model;
 pub mod output;
