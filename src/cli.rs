@@ -552,40 +552,12 @@ fn run_validate(a: ValidateArgs) -> Result<Exit> {
 }
 
 fn run_agreement(a: AgreementArgs) -> Result<Exit> {
-    let read = |p: &PathBuf| -> Result<BTreeMap<(String, String, String), (usize, usize)>> {
-        let text = crate::io::read_text(p)?;
-        let mut r = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let mut out = BTreeMap::new();
-        for (i, rec) in r.deserialize::<BTreeMap<String, String>>().enumerate() {
-            let line = i + 2;
-            let rec =
-                rec.map_err(|e| Error::input(p, Some(line), crate::actors::csv_message(&e)))?;
-            let get = |k: &str| {
-                rec.get(k)
-                    .cloned()
-                    .ok_or_else(|| Error::input(p, Some(1), format!("missing column `{k}`")))
-            };
-            let paragraph = get("paragraph")?;
-            if paragraph.is_empty() {
-                continue;
-            }
-            let st = get("stance")?;
-            let se = get("sentiment")?;
-            let s = Task::Stance.parse(&st).ok_or_else(|| {
-                Error::input(p, Some(line), format!("field stance: unknown label `{st}`"))
-            })?;
-            let m = Task::Sentiment.parse(&se).ok_or_else(|| {
-                Error::input(
-                    p,
-                    Some(line),
-                    format!("field sentiment: unknown label `{se}`"),
-                )
-            })?;
-            out.insert((get("article")?, paragraph, get("actor")?), (s, m));
-        }
-        Ok(out)
+    // paragraph-level rows keyed by (article, paragraph, actor)
+    let read = |p: &PathBuf| -> Result<BTreeMap<(String, usize, String), (usize, usize)>> {
+        Ok(crate::data::read_labels(p)?
+            .into_iter()
+            .filter_map(|r| Some(((r.article, r.paragraph?, r.actor), (r.stance, r.sentiment))))
+            .collect())
     };
     let first = read(&a.first)?;
     let second = read(&a.second)?;

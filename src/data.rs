@@ -179,6 +179,89 @@ struct LabelRow {
     sentiment: String,
 }
 
+/// One row of a `labels.csv` file, checked for schema, labels and duplicates (not yet
+/// against articles or the gazetteer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelRecord {
+    /// 1-based line in the file.
+    pub line: usize,
+    pub article: String,
+    /// `None` for an article-level label.
+    pub paragraph: Option<usize>,
+    pub actor: String,
+    pub stance: usize,
+    pub sentiment: usize,
+}
+
+/// Reads a `labels.csv` file (`article,paragraph,actor,stance,sentiment`).
+pub fn read_labels(path: &Path) -> Result<Vec<LabelRecord>> {
+    let text = read_text(path)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::input(path, Some(1), csv_message(&e)))?
+        .clone();
+    for col in ["article", "paragraph", "actor", "stance", "sentiment"] {
+        if !headers.iter().any(|h| h == col) {
+            return Err(Error::input(
+                path,
+                Some(1),
+                format!("missing column `{col}` (need article,paragraph,actor,stance,sentiment)"),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for (i, row) in reader.deserialize::<LabelRow>().enumerate() {
+        let line = i + 2;
+        let at = |m: String| Error::input(path, Some(line), m);
+        let row = row.map_err(|e| at(csv_message(&e)))?;
+        let stance = Task::Stance.parse(&row.stance).ok_or_else(|| {
+            at(format!(
+                "field stance: unknown label `{}` (favor, against, neutral)",
+                row.stance
+            ))
+        })?;
+        let sentiment = Task::Sentiment.parse(&row.sentiment).ok_or_else(|| {
+            at(format!(
+                "field sentiment: unknown label `{}` (positive, negative, neutral)",
+                row.sentiment
+            ))
+        })?;
+        if !seen.insert((
+            row.article.clone(),
+            row.paragraph.clone(),
+            row.actor.clone(),
+        )) {
+            return Err(at(format!(
+                "duplicate label for article `{}`, paragraph `{}`, actor `{}`",
+                row.article, row.paragraph, row.actor
+            )));
+        }
+        let paragraph = if row.paragraph.is_empty() {
+            None
+        } else {
+            Some(row.paragraph.parse().map_err(|_| {
+                at(format!(
+                    "field paragraph: `{}` is not a number",
+                    row.paragraph
+                ))
+            })?)
+        };
+        out.push(LabelRecord {
+            line,
+            article: row.article,
+            paragraph,
+            actor: row.actor,
+            stance,
+            sentiment,
+        });
+    }
+    Ok(out)
+}
+
 fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
     let labels_path = dir.join("labels.csv");
     let articles_dir = dir.join("articles");
@@ -211,30 +294,10 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
         articles.insert(id.clone(), (Article::new(id, text), paras));
     }
     // labels
-    let text = read_text(&labels_path)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::input(&labels_path, Some(1), csv_message(&e)))?
-        .clone();
-    for col in ["article", "paragraph", "actor", "stance", "sentiment"] {
-        if !headers.iter().any(|h| h == col) {
-            return Err(Error::input(
-                &labels_path,
-                Some(1),
-                format!("missing column `{col}` (need article,paragraph,actor,stance,sentiment)"),
-            ));
-        }
-    }
     let mut examples = Vec::new();
     let mut article_labels: BTreeMap<String, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
-    let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for (i, row) in reader.deserialize::<LabelRow>().enumerate() {
-        let line = i + 2;
-        let at = |m: String| Error::input(&labels_path, Some(line), m);
-        let row = row.map_err(|e| at(csv_message(&e)))?;
+    for row in read_labels(&labels_path)? {
+        let at = |m: String| Error::input(&labels_path, Some(row.line), m);
         let (article, paras) = articles.get(&row.article).ok_or_else(|| {
             at(format!(
                 "article `{}` has no file articles/{}.txt",
@@ -244,41 +307,13 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
         if gazetteer.actor_index(&row.actor).is_none() {
             return Err(at(format!("actor `{}` is not in the gazetteer", row.actor)));
         }
-        let stance = Task::Stance.parse(&row.stance).ok_or_else(|| {
-            at(format!(
-                "field stance: unknown label `{}` (favor, against, neutral)",
-                row.stance
-            ))
-        })?;
-        let sentiment = Task::Sentiment.parse(&row.sentiment).ok_or_else(|| {
-            at(format!(
-                "field sentiment: unknown label `{}` (positive, negative, neutral)",
-                row.sentiment
-            ))
-        })?;
-        if !seen.insert((
-            row.article.clone(),
-            row.paragraph.clone(),
-            row.actor.clone(),
-        )) {
-            return Err(at(format!(
-                "duplicate label for article `{}`, paragraph `{}`, actor `{}`",
-                row.article, row.paragraph, row.actor
-            )));
-        }
-        if row.paragraph.is_empty() {
+        let Some(n) = row.paragraph else {
             article_labels
                 .entry(row.article.clone())
                 .or_default()
-                .insert(row.actor.clone(), (stance, sentiment));
+                .insert(row.actor.clone(), (row.stance, row.sentiment));
             continue;
-        }
-        let n: usize = row.paragraph.parse().map_err(|_| {
-            at(format!(
-                "field paragraph: `{}` is not a number",
-                row.paragraph
-            ))
-        })?;
+        };
         if n == 0 || n > paras.len() {
             return Err(at(format!(
                 "paragraph {n} does not exist: article `{}` has {} paragraphs",
@@ -291,9 +326,9 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
             paragraph: Some(n),
             text: article.text[paras[n - 1].clone()].to_string(),
             target: Target::Actor(row.actor.clone()),
-            stance: Some(stance),
-            sentiment: Some(sentiment),
-            origin: format!("{}:{line}", labels_path.display()),
+            stance: Some(row.stance),
+            sentiment: Some(row.sentiment),
+            origin: format!("{}:{}", labels_path.display(), row.line),
         });
     }
     let labelled_articles = articles

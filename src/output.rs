@@ -59,6 +59,19 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
+/// The cells both human formats show: stance, confidence, favor, against, neutral, sentiment.
+fn decision_cells(a: &ActorReport) -> [String; 6] {
+    let p = a.probabilities.as_ref();
+    [
+        a.stance.clone().unwrap_or_else(|| "-".into()),
+        fmt_p(a.confidence),
+        fmt_p(p.map(|p| p.favor)),
+        fmt_p(p.map(|p| p.against)),
+        fmt_p(p.map(|p| p.neutral)),
+        a.sentiment.clone().unwrap_or_else(|| "-".into()),
+    ]
+}
+
 fn paras(a: &ActorReport) -> String {
     a.paragraphs
         .iter()
@@ -155,17 +168,17 @@ impl<W: Write> ReportWriter<W> {
             "actor", "stance", "conf", "fav", "agst", "neut", "sentiment", "ment", "paragraphs"
         )?;
         for a in &r.actors {
-            let p = a.probabilities.as_ref();
+            let [stance, conf, fav, agst, neut, sentiment] = decision_cells(a);
             writeln!(
                 o,
                 "  {:<16} {:<8} {:>5}  {:>5} {:>5} {:>5}  {:<9} {:>4}  {:<12} ¶{} {}",
                 one_line(&a.actor, 16),
-                a.stance.as_deref().unwrap_or("-"),
-                fmt_p(a.confidence),
-                fmt_p(p.map(|p| p.favor)),
-                fmt_p(p.map(|p| p.against)),
-                fmt_p(p.map(|p| p.neutral)),
-                a.sentiment.as_deref().unwrap_or("-"),
+                stance,
+                conf,
+                fav,
+                agst,
+                neut,
+                sentiment,
                 a.mentions,
                 one_line(&paras(a), 12),
                 a.evidence.paragraph,
@@ -221,17 +234,17 @@ impl<W: Write> ReportWriter<W> {
         writeln!(o, "| actor | stance | confidence | favor | against | neutral | sentiment | mentions | paragraphs | evidence |")?;
         writeln!(o, "|---|---|---:|---:|---:|---:|---|---:|---|---|")?;
         for a in &r.actors {
-            let p = a.probabilities.as_ref();
+            let [stance, conf, fav, agst, neut, sentiment] = decision_cells(a);
             writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | ¶{}: {} |",
                 a.actor,
-                a.stance.as_deref().unwrap_or("-"),
-                fmt_p(a.confidence),
-                fmt_p(p.map(|p| p.favor)),
-                fmt_p(p.map(|p| p.against)),
-                fmt_p(p.map(|p| p.neutral)),
-                a.sentiment.as_deref().unwrap_or("-"),
+                stance,
+                conf,
+                fav,
+                agst,
+                neut,
+                sentiment,
                 a.mentions,
                 paras(a),
                 a.evidence.paragraph,
