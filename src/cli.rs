@@ -16,7 +16,7 @@ use crate::features::AnalyzerConfig;
 use crate::input::{articles, expand, InputFormat};
 use crate::model::Model;
 use crate::output::{write_evaluation, EvalFormat, ReportFormat, ReportWriter};
-use crate::report::{classify, ReportOptions};
+use crate::report::{classify, ArticleReport, ReportOptions};
 use crate::train::{train, Progress, TrainConfig};
 use crate::vectorize::VectorizerSpec;
 
@@ -306,6 +306,31 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
     let stdout = std::io::stdout();
     let mut writer = ReportWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), a.format);
     writer.begin().map_err(write_err)?;
+    let code = stream_reports(
+        &a.inputs,
+        a.input_format,
+        &model,
+        &gazetteer,
+        &options,
+        |r| writer.article(r).map_err(write_err),
+    );
+    // close the document (a JSON array, say) even when the one input was bad
+    writer.end().map_err(write_err)?;
+    code
+}
+
+/// Reads every input as a stream of articles, classifies them in parallel batches and hands
+/// each report, in input order, to `sink`. A bad input is reported on stderr and skipped;
+/// if nothing else happened it is the one fatal error. Returns the exit code: 0, or 1 when
+/// some inputs were skipped (2 when nothing was classified).
+fn stream_reports(
+    inputs: &[PathBuf],
+    input_format: InputFormat,
+    model: &Model,
+    gazetteer: &Gazetteer,
+    options: &ReportOptions,
+    mut sink: impl FnMut(&ArticleReport) -> Result<()>,
+) -> Result<Exit> {
     let mut skipped = 0usize;
     let mut done = 0usize;
     let mut batch: Vec<Article> = Vec::new();
@@ -331,13 +356,13 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
         }
         eprintln!("stance: skipped {e}");
     };
-    let mut flush = |batch: &mut Vec<Article>, writer: &mut ReportWriter<_>| -> Result<()> {
+    let mut flush = |batch: &mut Vec<Article>| -> Result<()> {
         let reports: Vec<_> = batch
             .par_iter()
-            .map(|art| classify(&model, &gazetteer, art, &options))
+            .map(|art| classify(model, gazetteer, art, options))
             .collect();
         for r in &reports {
-            writer.article(r).map_err(write_err)?;
+            sink(r)?;
         }
         done += reports.len();
         bar.inc(reports.len() as u64);
@@ -345,7 +370,10 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
         Ok(())
     };
     let mut seen = 0usize;
-    for item in expand(&a.inputs) {
+    // article ids seen so far, to warn about duplicates (both are still reported)
+    let mut ids: rustc_hash::FxHashSet<String> = Default::default();
+    let mut duplicates = 0usize;
+    for item in expand(inputs) {
         let input = match item {
             Ok(i) => i,
             Err(e) => {
@@ -353,7 +381,7 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
                 continue;
             }
         };
-        let stream = match articles(&input, a.input_format) {
+        let stream = match articles(&input, input_format) {
             Ok(s) => s,
             Err(e) => {
                 report(e, seen > 0);
@@ -364,18 +392,30 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
             match art {
                 Ok(art) => {
                     seen += 1;
+                    if !ids.insert(art.id.clone()) {
+                        duplicates += 1;
+                        if duplicates <= 3 {
+                            eprintln!(
+                                "stance: warning: {}: article id `{}` seen before; both are reported",
+                                input.name(),
+                                art.id
+                            );
+                        }
+                    }
                     batch.push(art);
                     if batch.len() >= batch_size {
-                        flush(&mut batch, &mut writer)?;
+                        flush(&mut batch)?;
                     }
                 }
                 Err(e) => report(e, seen > 0),
             }
         }
     }
-    flush(&mut batch, &mut writer)?;
+    flush(&mut batch)?;
     bar.finish_and_clear();
-    writer.end().map_err(write_err)?;
+    if duplicates > 3 {
+        eprintln!("stance: warning: {duplicates} articles in all had an id seen before");
+    }
     if skipped == 1 && done == 0 {
         if let Some(e) = held {
             return Err(e);
@@ -402,11 +442,12 @@ fn run_train(a: TrainArgs) -> Result<Exit> {
         _ => PathBuf::from("."),
     };
     if !out_dir.is_dir() {
-        return Err(Error::input(
-            &a.out,
-            None,
-            "--out: the folder does not exist",
-        ));
+        let why = if out_dir.exists() {
+            format!("--out: `{}` is not a folder", out_dir.display())
+        } else {
+            "--out: the folder does not exist".to_string()
+        };
+        return Err(Error::input(&a.out, None, why));
     }
     let gazetteer = a.gazetteer.load()?;
     Stderr.message("reading labelled data");

@@ -195,7 +195,11 @@ pub struct LabelRecord {
 
 /// Reads a `labels.csv` file (`article,paragraph,actor,stance,sentiment`).
 pub fn read_labels(path: &Path) -> Result<Vec<LabelRecord>> {
-    let text = read_text(path)?;
+    parse_labels(&read_text(path)?, path)
+}
+
+/// Parses the text of a `labels.csv` file; `path` only names it in errors.
+pub fn parse_labels(text: &str, path: &Path) -> Result<Vec<LabelRecord>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -346,7 +350,12 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
 }
 
 fn load_flat_csv(path: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
-    let text = read_text(path)?;
+    parse_flat_csv(&read_text(path)?, path, gazetteer)
+}
+
+/// Parses a flat CSV of labelled texts (`text,stance[,sentiment,actor,id]`); `path` only
+/// names it in errors.
+pub fn parse_flat_csv(text: &str, path: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -476,7 +485,11 @@ fn char_span(text: &str, from: usize, to: usize) -> Option<Range<usize>> {
 }
 
 fn load_newsmtsc(path: &Path) -> Result<LabelledData> {
-    let text = read_text(path)?;
+    parse_newsmtsc(&read_text(path)?, path)
+}
+
+/// Parses NewsMTSC JSONL text; `path` only names it in errors.
+pub fn parse_newsmtsc(text: &str, path: &Path) -> Result<LabelledData> {
     let mut examples = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let ln = i + 1;

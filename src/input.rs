@@ -60,6 +60,9 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<Input>> {
             let mut files = Vec::new();
             let mut errors = Vec::new();
             walk(p, &mut files, &mut errors, 0);
+            if files.is_empty() && errors.is_empty() {
+                errors.push(Error::input(p, None, "no *.txt files in this folder"));
+            }
             files.sort();
             out.extend(errors.into_iter().map(Err));
             out.extend(files.into_iter().map(|f| Ok(Input::File(f))));
@@ -110,7 +113,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>, depth: us
         };
         if ft.is_dir() {
             walk(&path, files, errors, depth + 1);
-        } else if path.extension().is_some_and(|e| e == "txt") && (ft.is_file() || path.is_file()) {
+        } else if path.extension().is_some_and(|e| e == "txt")
+            && (ft.is_file() || (ft.is_symlink() && !path.is_dir()))
+        {
+            // a broken symlink is kept, so that opening it reports it
             files.push(path);
         }
     }
@@ -177,7 +183,26 @@ fn check_text(origin: &Path, line: Option<usize>, text: &str) -> Result<()> {
 /// Opens one input as a stream of articles.
 pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
     let (reader, origin) = open(input)?;
-    match format_of(input, format) {
+    let id = match input {
+        Input::Stdin => "stdin".to_string(),
+        Input::File(p) => p
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string(),
+    };
+    articles_from_reader(reader, origin, &id, format_of(input, format))
+}
+
+/// Reads articles in `format` from any reader. `origin` names the input in errors and
+/// `id` is the article id of a plain-text input.
+pub fn articles_from_reader(
+    reader: Box<dyn Read + Send>,
+    origin: PathBuf,
+    id: &str,
+    format: InputFormat,
+) -> Result<Articles> {
+    match format {
         InputFormat::Text | InputFormat::Auto => {
             let mut bytes = Vec::new();
             let mut reader = reader;
@@ -186,14 +211,6 @@ pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
                 .map_err(|e| Error::io(&origin, e))?;
             let text = crate::io::decode(bytes, &origin)?;
             check_text(&origin, None, &text)?;
-            let id = match input {
-                Input::Stdin => "stdin".to_string(),
-                Input::File(p) => p
-                    .file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .to_string(),
-            };
             Ok(Articles {
                 inner: Box::new(std::iter::once(Ok(Article::new(id, text)))),
             })

@@ -18,6 +18,7 @@ pub use error::{Error, Result};
 pub mod cli;
 pub mod data;
 pub mod eval;
+pub mod fuzzing;
 pub mod input;
 pub mod mentions;
 pub mod metrics;

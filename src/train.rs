@@ -218,6 +218,23 @@ pub fn train(
                 rows.len()
             ));
             let fold = group_folds(&groups, k, config.seed);
+            for f in 0..k {
+                let mut seen = [false; 3];
+                for (i, &c) in y.iter().enumerate() {
+                    if fold[i] != f {
+                        seen[c] = true;
+                    }
+                }
+                if seen.iter().filter(|&&b| b).count() < 2 {
+                    return Err(Error::Training(format!(
+                        "{}: {} rows are too few for {k}-fold cross-validation (a fold's \
+                         training part holds a single class); label more data, or skip the \
+                         cross-validation with one --alphas value and --no-calibration",
+                        task.name(),
+                        rows.len()
+                    )));
+                }
+            }
             // out-of-fold logits per alpha
             let per_fold: Vec<Result<Vec<(usize, Vec<Vec<f64>>)>>> = (0..k)
                 .into_par_iter()

@@ -656,8 +656,10 @@ fn closed_pipe_ends_quietly() {
     use std::process::{Command, Stdio};
     let d = Dir::new();
     let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
-    let line = serde_json::json!({"id": "x", "text": text}).to_string();
-    let big = d.write("big.jsonl", format!("{line}\n").repeat(3000));
+    let lines: String = (0..3000)
+        .map(|i| serde_json::json!({"id": i, "text": text}).to_string() + "\n")
+        .collect();
+    let big = d.write("big.jsonl", lines);
     let mut child = Command::new(env!("CARGO_BIN_EXE_stance"))
         .args(["classify", s(&big), "--format", "jsonl"])
         .stdout(Stdio::piped())
@@ -718,8 +720,9 @@ fn csv_with_quoted_newlines_and_quotes() {
 #[test]
 fn huge_paragraph_and_unbroken_line_complete() {
     let d = Dir::new();
-    // one 3 MB paragraph of many sentences naming two actors, and a 1 MB word
-    let para = "Moscow welcomed the talks while Warsaw warned against them. ".repeat(50_000);
+    // one 10 MB paragraph of many sentences naming two actors, and a 1 MB word
+    let para = "Moscow welcomed the talks while Warsaw warned against them. ".repeat(180_000);
+    assert!(para.len() > 10 << 20);
     let f = d.write("big.txt", &para);
     let v = json(stance(&["classify", s(&f), "--format", "json"]).ok());
     assert_eq!(v[0]["actors"].as_array().unwrap().len(), 2);
