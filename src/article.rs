@@ -28,6 +28,8 @@ pub struct Article {
     pub title: Option<String>,
     /// Optional date, as given.
     pub date: Option<String>,
+    /// Optional address of the article, passed through to reports.
+    pub url: Option<String>,
 }
 
 impl Article {

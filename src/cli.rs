@@ -13,10 +13,12 @@ use crate::data::{LabelledData, Task};
 use crate::error::{Error, Result};
 use crate::eval::{cross_validate, evaluate};
 use crate::features::AnalyzerConfig;
-use crate::input::{articles, expand, InputFormat};
+use crate::input::{articles, expand, holds_reports, reports, InputFormat};
 use crate::model::Model;
 use crate::output::{write_evaluation, EvalFormat, ReportFormat, ReportWriter};
+use crate::html::write_html;
 use crate::report::{classify, ArticleReport, ReportOptions};
+use crate::summary::{write_summary, Period, SummaryFormat, SummaryOptions, Summarizer};
 use crate::train::{train, Progress, TrainConfig};
 use crate::vectorize::VectorizerSpec;
 
@@ -32,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Classify articles: one report per article, one row per actor.
     Classify(ClassifyArgs),
+    /// Summarise a corpus per actor: stance shares, confidence, strongest evidence, and
+    /// stance over time; as a table, JSON, CSV, Markdown or one HTML page.
+    Report(ReportArgs),
     /// Train a model from labelled data.
     Train(TrainArgs),
     /// Score a model (or the training procedure, with --folds) on labelled data.
@@ -121,6 +126,47 @@ pub struct ClassifyArgs {
     #[arg(long)]
     pub explain: bool,
     /// How to read inputs (auto: by extension; stdin is text).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: InputFormat,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Text files, folders, .jsonl or .csv articles, or the JSONL of article reports that
+    /// `stance classify --format jsonl` wrote (recognised by its `actors` field); - for stdin.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Model file (default: the model built into the binary).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SummaryFormat,
+    /// Break each actor's stance down by week or month (from the articles' dates; the HTML
+    /// page uses months when this is not given and some articles are dated).
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub by: Option<Period>,
+    /// Only this actor (canonical name, any case); repeatable.
+    #[arg(long = "actor", value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Leave out actors mentioned fewer times than this in all.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_mentions: usize,
+    /// Evidence paragraphs kept per actor and side.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub evidence: usize,
+    /// Heading of the HTML page.
+    #[arg(long, default_value = "Stance on US–Russia rapprochement")]
+    pub title: String,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// How to read inputs (auto: by extension and content; stdin is text).
     #[arg(long, value_enum, default_value = "auto")]
     pub input_format: InputFormat,
     /// Worker threads (default: all cores).
@@ -267,6 +313,7 @@ pub type Exit = i32;
 pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Classify(a) => run_classify(a),
+        Command::Report(a) => run_report(a),
         Command::Train(a) => run_train(a),
         Command::Evaluate(a) => run_evaluate(a),
         Command::Validate(a) => run_validate(a),
@@ -287,8 +334,8 @@ fn write_err(e: std::io::Error) -> Error {
     Error::io("<stdout>", e)
 }
 
-fn run_classify(a: ClassifyArgs) -> Result<Exit> {
-    if let Some(n) = a.threads {
+fn set_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(n) = threads {
         if n == 0 {
             return Err(Error::Usage("--threads must be at least 1".into()));
         }
@@ -297,6 +344,84 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
             .build_global()
             .map_err(|e| Error::Usage(e.to_string()))?;
     }
+    Ok(())
+}
+
+fn run_report(a: ReportArgs) -> Result<Exit> {
+    set_threads(a.threads)?;
+    if let Some(out) = &a.out {
+        check_out_dir(out)?;
+    }
+    let gazetteer = a.gazetteer.load()?;
+    let mut actors = Vec::new();
+    for name in &a.only {
+        match gazetteer
+            .actors()
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(name.trim()))
+        {
+            Some(c) => actors.push(c.clone()),
+            None => {
+                return Err(Error::Usage(format!(
+                    "--actor `{name}`: not an actor of the gazetteer (canonical names as in models/actors.csv)"
+                )))
+            }
+        }
+    }
+    let model = load_model(&a.model)?;
+    let html = a.format == SummaryFormat::Html;
+    let by = a.by.or(html.then_some(Period::Month));
+    let mut summarizer = Summarizer::new(SummaryOptions {
+        by,
+        actors,
+        min_mentions: a.min_mentions,
+        evidence: a.evidence,
+    });
+    let code = stream_reports(
+        &a.inputs,
+        a.input_format,
+        &model,
+        &gazetteer,
+        &ReportOptions::default(),
+        true,
+        |r| {
+            summarizer.add(r);
+            Ok(())
+        },
+    )?;
+    if let (n, Some((article, date))) = summarizer.bad_dates() {
+        eprintln!(
+            "stance: warning: {n} article{} with a date that could not be read (first: `{article}`, date `{date}`); left out of the periods",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    let mut summary = summarizer.finish();
+    if a.by.is_none() && summary.dated == 0 {
+        // the page's default breakdown, with nothing to show
+        summary.by = None;
+        summary.periods = None;
+        for s in &mut summary.actors {
+            s.periods = None;
+        }
+    }
+    let mut bytes = Vec::new();
+    if html {
+        write_html(&mut bytes, &summary, &gazetteer, &a.title).map_err(write_err)?;
+    } else {
+        write_summary(&mut bytes, &summary, a.format).map_err(write_err)?;
+    }
+    match &a.out {
+        Some(p) => crate::io::write_atomic(p, &bytes)?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes).and_then(|_| out.flush()).map_err(write_err)?;
+        }
+    }
+    Ok(code)
+}
+
+fn run_classify(a: ClassifyArgs) -> Result<Exit> {
+    set_threads(a.threads)?;
     let gazetteer = a.gazetteer.load()?;
     let model = load_model(&a.model)?;
     let options = ReportOptions {
@@ -312,6 +437,7 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
         &model,
         &gazetteer,
         &options,
+        false,
         |r| writer.article(r).map_err(write_err),
     );
     // close the document (a JSON array, say) even when the one input was bad
@@ -329,11 +455,13 @@ fn stream_reports(
     model: &Model,
     gazetteer: &Gazetteer,
     options: &ReportOptions,
+    read_reports: bool,
     mut sink: impl FnMut(&ArticleReport) -> Result<()>,
 ) -> Result<Exit> {
     let mut skipped = 0usize;
     let mut done = 0usize;
-    let mut batch: Vec<Article> = Vec::new();
+    // articles to classify, and reports read ready-made, kept in input order
+    let mut batch: Vec<std::result::Result<Article, ArticleReport>> = Vec::new();
     let batch_size = 64 * rayon::current_num_threads();
     // The first error is held back: if it turns out to be the only thing that happened, it
     // is the run's one fatal error line; otherwise it is reported as skipped like the rest.
@@ -356,10 +484,13 @@ fn stream_reports(
         }
         eprintln!("stance: skipped {e}");
     };
-    let mut flush = |batch: &mut Vec<Article>| -> Result<()> {
-        let reports: Vec<_> = batch
-            .par_iter()
-            .map(|art| classify(model, gazetteer, art, options))
+    let mut flush = |batch: &mut Vec<std::result::Result<Article, ArticleReport>>| -> Result<()> {
+        let reports: Vec<ArticleReport> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|item| match item {
+                Ok(art) => classify(model, gazetteer, &art, options),
+                Err(ready) => ready,
+            })
             .collect();
         for r in &reports {
             sink(r)?;
@@ -381,6 +512,27 @@ fn stream_reports(
                 continue;
             }
         };
+        if read_reports && holds_reports(&input, input_format) {
+            // reports already made: passed on in input order with the classified ones
+            match reports(&input) {
+                Err(e) => report(e, seen > 0),
+                Ok(stream) => {
+                    for r in stream {
+                        match r {
+                            Ok(r) => {
+                                seen += 1;
+                                batch.push(Err(r));
+                                if batch.len() >= batch_size {
+                                    flush(&mut batch)?;
+                                }
+                            }
+                            Err(e) => report(e, seen > 0),
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         let stream = match articles(&input, input_format) {
             Ok(s) => s,
             Err(e) => {
@@ -402,7 +554,7 @@ fn stream_reports(
                             );
                         }
                     }
-                    batch.push(art);
+                    batch.push(Ok(art));
                     if batch.len() >= batch_size {
                         flush(&mut batch)?;
                     }
@@ -435,9 +587,9 @@ fn stream_reports(
     Ok(0)
 }
 
-fn run_train(a: TrainArgs) -> Result<Exit> {
-    let config = a.opts.config()?;
-    let out_dir = match a.out.parent() {
+/// `--out FILE`: its folder must exist, so that nothing is computed only to be lost.
+fn check_out_dir(out: &std::path::Path) -> Result<()> {
+    let out_dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -447,8 +599,14 @@ fn run_train(a: TrainArgs) -> Result<Exit> {
         } else {
             "--out: the folder does not exist".to_string()
         };
-        return Err(Error::input(&a.out, None, why));
+        return Err(Error::input(out, None, why));
     }
+    Ok(())
+}
+
+fn run_train(a: TrainArgs) -> Result<Exit> {
+    let config = a.opts.config()?;
+    check_out_dir(&a.out)?;
     let gazetteer = a.gazetteer.load()?;
     Stderr.message("reading labelled data");
     let data = LabelledData::load(&a.data, &gazetteer)?;

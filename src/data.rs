@@ -290,12 +290,17 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
-        let text = read_text(&p)?;
+        // the same `Date:` header rule as classify, so paragraph numbers agree
+        let (date, text) = crate::input::date_header(read_text(&p)?);
         let paras: Vec<Range<usize>> = paragraphs(&text).into_iter().map(|p| p.span).collect();
         if paras.is_empty() {
             return Err(Error::input(&p, None, "empty article"));
         }
-        articles.insert(id.clone(), (Article::new(id, text), paras));
+        let article = Article {
+            date,
+            ..Article::new(id.clone(), text)
+        };
+        articles.insert(id, (article, paras));
     }
     // labels
     let mut examples = Vec::new();

@@ -3,8 +3,8 @@
 //! - a `.txt` file (or any file that is not `.jsonl`/`.csv`) is one article whose id is the
 //!   file stem;
 //! - a folder stands for every `*.txt` file below it, sorted by path;
-//! - a `.jsonl` file holds one article a line: `id`, `text`, optional `title`, `date`;
-//! - a `.csv` file has columns `id,text`, optional `title`, `date`;
+//! - a `.jsonl` file holds one article a line: `id`, `text`, optional `title`, `date`, `url`;
+//! - a `.csv` file has columns `id,text`, optional `title`, `date`, `url`;
 //! - `-` is standard input, read as one text article with id `stdin` unless
 //!   `--input-format jsonl|csv` says otherwise.
 //!
@@ -30,6 +30,9 @@ pub enum InputFormat {
     Text,
     Jsonl,
     Csv,
+    /// Article reports, as `stance classify --format jsonl` writes them (`stance report`
+    /// only; auto-detected for `.jsonl` files whose first line has `actors` and no `text`).
+    Reports,
 }
 
 /// One input after expanding folders.
@@ -130,6 +133,8 @@ struct JsonArticle {
     title: Option<String>,
     #[serde(default)]
     date: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// A stream of articles from one input.
@@ -164,6 +169,24 @@ fn open(input: &Input) -> Result<(Box<dyn Read + Send>, PathBuf)> {
             Ok((Box::new(f), p.clone()))
         }
     }
+}
+
+/// A text file may open with a `Date: ...` line: it gives the article's date and is not
+/// part of the text (nor are the blank lines after it), so paragraph 1 is the first
+/// paragraph of the body.
+pub fn date_header(text: String) -> (Option<String>, String) {
+    let body = text.trim_start();
+    let first = body.lines().next().unwrap_or("");
+    let Some(rest) = first
+        .strip_prefix("Date:")
+        .or_else(|| first.strip_prefix("date:"))
+    else {
+        return (None, text);
+    };
+    let date = rest.trim().to_string();
+    let after = body[first.len()..].trim_start_matches(['\r', '\n', ' ', '\t']);
+    let date = (!date.is_empty()).then_some(date);
+    (date, after.to_string())
 }
 
 fn check_text(origin: &Path, line: Option<usize>, text: &str) -> Result<()> {
@@ -203,6 +226,11 @@ pub fn articles_from_reader(
     format: InputFormat,
 ) -> Result<Articles> {
     match format {
+        InputFormat::Reports => Err(Error::input(
+            &origin,
+            None,
+            "holds article reports, not articles (`stance report` reads them)",
+        )),
         InputFormat::Text | InputFormat::Auto => {
             let mut bytes = Vec::new();
             let mut reader = reader;
@@ -211,8 +239,14 @@ pub fn articles_from_reader(
                 .map_err(|e| Error::io(&origin, e))?;
             let text = crate::io::decode(bytes, &origin)?;
             check_text(&origin, None, &text)?;
+            let (date, text) = date_header(text);
+            check_text(&origin, None, &text)?;
+            let article = Article {
+                date,
+                ..Article::new(id, text)
+            };
             Ok(Articles {
-                inner: Box::new(std::iter::once(Ok(Article::new(id, text)))),
+                inner: Box::new(std::iter::once(Ok(article))),
             })
         }
         InputFormat::Jsonl => {
@@ -258,6 +292,7 @@ pub fn articles_from_reader(
                             text: a.text,
                             title: a.title,
                             date: a.date,
+                            url: a.url,
                         })
                     }
                 });
@@ -281,7 +316,7 @@ pub fn articles_from_reader(
                 col("id").ok_or_else(|| Error::input(&origin, Some(1), "missing column `id`"))?;
             let text_col = col("text")
                 .ok_or_else(|| Error::input(&origin, Some(1), "missing column `text`"))?;
-            let (title_col, date_col) = (col("title"), col("date"));
+            let (title_col, date_col, url_col) = (col("title"), col("date"), col("url"));
             let mut records = rdr.into_records();
             let iter = std::iter::from_fn(move || {
                 let rec = records.next()?;
@@ -299,6 +334,7 @@ pub fn articles_from_reader(
                             text,
                             title: get(title_col).filter(|s| !s.is_empty()),
                             date: get(date_col).filter(|s| !s.is_empty()),
+                            url: get(url_col).filter(|s| !s.is_empty()),
                         })
                     }
                 })
@@ -308,4 +344,64 @@ pub fn articles_from_reader(
             })
         }
     }
+}
+
+/// Whether `input` is to be read as article reports: `--input-format reports`, or a `.jsonl`
+/// file whose first non-empty line is an object with `actors` and without `text`.
+pub fn holds_reports(input: &Input, format: InputFormat) -> bool {
+    match (format, input) {
+        (InputFormat::Reports, _) => true,
+        (InputFormat::Auto, Input::File(p)) if p.extension().is_some_and(|e| e == "jsonl") => {
+            let Ok(f) = File::open(p) else {
+                return false;
+            };
+            for line in BufReader::new(f).lines().take(100) {
+                let Ok(line) = line else {
+                    return false;
+                };
+                let line = line.trim_start_matches('\u{feff}').trim();
+                if line.is_empty() {
+                    continue;
+                }
+                return match serde_json::from_str::<serde_json::Value>(line) {
+                    Ok(serde_json::Value::Object(o)) => {
+                        o.contains_key("actors") && !o.contains_key("text")
+                    }
+                    _ => false,
+                };
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Streams article reports (JSON lines) from one input; a bad line is an `Err` item.
+pub fn reports(
+    input: &Input,
+) -> Result<impl Iterator<Item = Result<crate::report::ArticleReport>>> {
+    let (reader, origin) = open(input)?;
+    let mut lines = BufReader::new(reader);
+    let mut n = 0usize;
+    let mut buf = Vec::new();
+    Ok(std::iter::from_fn(move || loop {
+        buf.clear();
+        n += 1;
+        match lines.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(Error::io(&origin, e))),
+        }
+        let line = match std::str::from_utf8(&buf) {
+            Ok(s) => s.trim_start_matches('\u{feff}').trim(),
+            Err(_) => return Some(Err(Error::input(&origin, Some(n), "not valid UTF-8"))),
+        };
+        if line.is_empty() {
+            continue;
+        }
+        return Some(
+            serde_json::from_str(line)
+                .map_err(|e| Error::input(&origin, Some(n), format!("bad article report: {e}"))),
+        );
+    }))
 }

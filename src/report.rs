@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actors::Gazetteer;
 use crate::article::{paragraphs, Article};
@@ -19,7 +19,7 @@ use crate::logistic::argmax;
 use crate::model::Model;
 
 /// Stance probabilities.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StanceProbabilities {
     pub favor: f64,
     pub against: f64,
@@ -27,7 +27,7 @@ pub struct StanceProbabilities {
 }
 
 /// Sentiment probabilities.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentimentProbabilities {
     pub positive: f64,
     pub negative: f64,
@@ -35,14 +35,14 @@ pub struct SentimentProbabilities {
 }
 
 /// The paragraph that best supports an actor's stance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub paragraph: usize,
     pub text: String,
 }
 
 /// One paragraph's decision for one actor (with `--paragraphs`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParagraphDecision {
     pub paragraph: usize,
     pub stance: Option<String>,
@@ -54,7 +54,7 @@ pub struct ParagraphDecision {
 
 /// A feature and how much it pushed a decision (its TF-IDF value times the difference
 /// between its weight for the chosen class and its mean weight for the other classes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     pub feature: String,
     pub weight: f64,
@@ -62,7 +62,7 @@ pub struct Contribution {
 
 /// Why one decision was taken: the features of the evidence paragraph that pushed most
 /// toward the chosen label and most away from it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub paragraph: usize,
     pub label: String,
@@ -71,7 +71,7 @@ pub struct Explanation {
 }
 
 /// Both explanations of an actor's row (with `--explain`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanations {
     pub stance: Option<Explanation>,
     pub sentiment: Option<Explanation>,
@@ -87,7 +87,7 @@ pub struct ReportOptions {
 }
 
 /// One actor's row in an article report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorReport {
     pub actor: String,
     pub stance: Option<String>,
@@ -98,20 +98,22 @@ pub struct ActorReport {
     pub mentions: usize,
     pub paragraphs: Vec<usize>,
     pub evidence: Evidence,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paragraph_decisions: Option<Vec<ParagraphDecision>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanations>,
 }
 
 /// The report of one article.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleReport {
     pub article: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub actors: Vec<ActorReport>,
 }
 
@@ -210,6 +212,7 @@ pub fn classify(
     ArticleReport {
         article: article.id.clone(),
         title: article.title.clone(),
+        url: article.url.clone(),
         date: article.date.clone(),
         actors,
     }
