@@ -16,6 +16,7 @@
 //!    speaker ("Lavrov said", "according to the Kremlin") gives a `#speaker` feature.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -81,12 +82,125 @@ impl std::fmt::Debug for Analyzer {
 
 /// A token of the chain: its text and the sentence it belongs to.
 #[derive(Debug, Clone, PartialEq)]
-struct Token {
-    text: String,
+pub struct Token {
+    /// The (stemmed, maybe `not_`-marked) word; empty for an actor placeholder and for
+    /// punctuation. Shared with the per-thread word cache, so a token costs no allocation.
+    text: Arc<str>,
     sentence: usize,
     /// Punctuation ends negation scopes and n-grams; it is not a feature.
     punct: bool,
-    target: bool,
+    /// The actor id of a placeholder (or of an unmasked marker); [`NO_MASK`] for words.
+    mask: u32,
+}
+
+const NO_MASK: u32 = u32::MAX;
+
+/// The text of punctuation and placeholder tokens, shared.
+fn empty() -> Arc<str> {
+    static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::from("")).clone()
+}
+
+/// One feature occurrence, by the tokens it is made of (indices into the token view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feat {
+    /// A word or placeholder: `welcom`, `@actor`.
+    Uni(usize),
+    /// Token `i` and the next: `@actor welcom`.
+    Bi(usize),
+    /// A word near the target: `~welcom`.
+    Win(usize),
+    /// A word in a sentence where the target comes first (`a:`) or another actor (`p:`).
+    Role(bool, usize),
+    /// A fixed feature: `#speaker`, `#no_target`.
+    Lit(&'static str),
+}
+
+impl Feat {
+    /// Which variant of the feature's name `target` gives: bit 0 for the first token being
+    /// the target's placeholder, bit 1 for the second (bigrams).
+    pub fn variant(self, p: &Prepared, target: u32) -> usize {
+        let is = |i: usize| p.tokens.get(i).is_some_and(|t| t.mask == target) as usize;
+        match self {
+            Feat::Uni(i) | Feat::Win(i) => is(i),
+            Feat::Bi(i) => is(i) | (is(i + 1) << 1),
+            Feat::Role(agent, _) => agent as usize,
+            Feat::Lit(_) => 0,
+        }
+    }
+}
+
+/// The name of a feature occurrence, built in `buf`.
+pub fn render<'a>(f: Feat, tokens: &'a [Token], target: u32, buf: &'a mut String) -> &'a str {
+    let text = |i: usize| tok_text(&tokens[i], target);
+    match f {
+        Feat::Uni(i) => text(i),
+        Feat::Lit(s) => s,
+        Feat::Bi(i) => {
+            buf.clear();
+            buf.push_str(text(i));
+            buf.push(' ');
+            buf.push_str(text(i + 1));
+            buf
+        }
+        Feat::Win(i) => {
+            buf.clear();
+            buf.push('~');
+            buf.push_str(text(i));
+            buf
+        }
+        Feat::Role(agent, i) => {
+            buf.clear();
+            buf.push_str(if agent { "a:" } else { "p:" });
+            buf.push_str(&tokens[i].text);
+            buf
+        }
+    }
+}
+
+/// [`render`] over a prepared paragraph's shared tokens.
+pub fn render_prepared<'a>(f: Feat, p: &'a Prepared, target: u32, buf: &'a mut String) -> &'a str {
+    render(f, &p.tokens, target, buf)
+}
+
+impl Prepared {
+    /// Number of tokens (the bound of [`Feat`] indices).
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Whether token `i` is an actor placeholder.
+    pub fn is_placeholder(&self, i: usize) -> bool {
+        self.tokens[i].mask != NO_MASK
+    }
+
+    /// The text of token `i` (empty for a placeholder).
+    pub fn word(&self, i: usize) -> &str {
+        &self.tokens[i].text
+    }
+
+    /// Whether the paragraph has no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+}
+
+/// A token's text when `target` is the actor in focus.
+fn tok_text(t: &Token, target: u32) -> &str {
+    if t.mask == NO_MASK {
+        &t.text
+    } else if t.mask == target {
+        "@actor"
+    } else {
+        "@other"
+    }
+}
+
+/// A paragraph tokenised once: its words and actor placeholders, for any of its actors.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    tokens: Vec<Token>,
+    nsent: usize,
 }
 
 const NEGATIONS: &[&str] = &[
@@ -159,11 +273,90 @@ impl Analyzer {
     /// Features of `text` (a paragraph) for the target whose mentions are `target`;
     /// `others` are the other actors' mentions. Spans are byte ranges in `text`.
     pub fn features(&self, text: &str, target: &[Range<usize>], others: &[Range<usize>]) -> Bag {
+        let mut masks: Vec<(Range<usize>, u32)> = Vec::with_capacity(target.len() + others.len());
+        masks.extend(target.iter().map(|r| (r.clone(), 0)));
+        masks.extend(others.iter().map(|r| (r.clone(), 1)));
+        self.bag(&self.prepare(text, masks), 0)
+    }
+
+    /// Tokenises a paragraph once for all the actors in it: `masks` are the actor mentions
+    /// as (byte span, actor id). [`Analyzer::emit`] then gives any one actor's features.
+    pub fn prepare(&self, text: &str, mut masks: Vec<(Range<usize>, u32)>) -> Prepared {
         let sents = sentences(text);
-        let tokens = self.tokens(text, &sents, target, others);
-        let nsent = sents.len().max(1);
+        if !self.config.mask_actors {
+            // without masking the mention words stay, but the target must still be known
+            // for sentence weights and the speaker feature: a zero-width marker
+            for (r, _) in masks.iter_mut() {
+                *r = r.start..r.start;
+            }
+        }
+        // stable: of two mentions with the same span, the first given wins
+        masks.sort_by_key(|(r, _)| (r.start, r.end));
+        let tokens = self.tokens(text, &sents, &masks);
+        Prepared {
+            tokens,
+            nsent: sents.len().max(1),
+        }
+    }
+
+    /// The feature bag of one actor of a prepared paragraph.
+    pub fn bag(&self, p: &Prepared, target: u32) -> Bag {
+        let mut bag: FxHashMap<String, f64> = FxHashMap::default();
+        self.emit(p, target, |k, w| match bag.get_mut(k) {
+            Some(v) => *v += w,
+            None => {
+                bag.insert(k.to_string(), w);
+            }
+        });
+        // unsorted: the vectorizer orders a row by column itself
+        bag.into_iter().collect()
+    }
+
+    /// Calls `sink(feature, weight)` for every feature occurrence of actor `target` in a
+    /// prepared paragraph (a feature may come more than once: weights add up).
+    pub fn emit(&self, p: &Prepared, target: u32, mut sink: impl FnMut(&str, f64)) {
+        let owned;
+        let tokens: &[Token] = if self.config.mask_actors {
+            &p.tokens
+        } else {
+            // only the target's markers count, and they end negation scopes
+            let mut v: Vec<Token> = p
+                .tokens
+                .iter()
+                .filter(|t| t.mask == NO_MASK || t.mask == target)
+                .cloned()
+                .collect();
+            if self.config.negation {
+                mark_negation(&mut v);
+            }
+            owned = v;
+            &owned
+        };
+        let mut buf = String::new();
+        self.emit_feats(tokens, p.nsent, target, |f, w| {
+            sink(render(f, tokens, target, &mut buf), w)
+        });
+    }
+
+    /// Whether [`Analyzer::emit_feats`] can run on the shared tokens of a prepared
+    /// paragraph (with masking; without it each target needs its own token view).
+    pub fn shares_tokens(&self) -> bool {
+        self.config.mask_actors
+    }
+
+    /// The features of `target` as [`Feat`]s over `p`'s tokens (masking only: see
+    /// [`Analyzer::shares_tokens`]), for callers that cache per-paragraph lookups.
+    pub fn emit_prepared(&self, p: &Prepared, target: u32, sink: impl FnMut(Feat, f64)) {
+        debug_assert!(self.shares_tokens());
+        self.emit_feats(&p.tokens, p.nsent, target, sink)
+    }
+
+    /// The chain's last step, over one token view: every feature occurrence, in a fixed
+    /// order, as a [`Feat`] that [`render`] turns into its name.
+    fn emit_feats(&self, tokens: &[Token], nsent: usize, target: u32, mut sink: impl FnMut(Feat, f64)) {
+        let is_target = |t: &Token| t.mask == target;
         let mut target_sentence = vec![false; nsent];
-        for t in tokens.iter().filter(|t| t.target) {
+        for t in tokens.iter().filter(|t| is_target(t)) {
             target_sentence[t.sentence] = true;
         }
         let any_target = target_sentence.iter().any(|&b| b);
@@ -174,76 +367,71 @@ impl Analyzer {
                 self.config.context_weight
             }
         };
-        let mut bag: FxHashMap<String, f64> = FxHashMap::default();
-        let mut add = |k: String, w: f64| *bag.entry(k).or_insert(0.0) += w;
         for (i, t) in tokens.iter().enumerate() {
             if t.punct {
                 continue;
             }
             let w = weight(t.sentence);
-            add(t.text.clone(), w);
+            sink(Feat::Uni(i), w);
             if self.config.ngram_max >= 2 {
                 if let Some(n) = tokens.get(i + 1) {
                     if !n.punct && n.sentence == t.sentence {
-                        add(format!("{} {}", t.text, n.text), w);
+                        sink(Feat::Bi(i), w);
                     }
                 }
             }
         }
         if self.config.window > 0 {
-            let words: Vec<&Token> = tokens.iter().filter(|t| !t.punct).collect();
+            let words: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].punct).collect();
             let mut near = vec![false; words.len()];
-            for (i, t) in words.iter().enumerate() {
-                if t.target {
+            for (i, &ti) in words.iter().enumerate() {
+                let t = &tokens[ti];
+                if is_target(t) {
                     let lo = i.saturating_sub(self.config.window);
                     let hi = (i + self.config.window).min(words.len() - 1);
                     for (j, slot) in near.iter_mut().enumerate().take(hi + 1).skip(lo) {
-                        if words[j].sentence == t.sentence && j != i {
+                        if tokens[words[j]].sentence == t.sentence && j != i {
                             *slot = true;
                         }
                     }
                 }
             }
-            for (t, _) in words.iter().zip(&near).filter(|(_, &n)| n) {
-                add(format!("~{}", t.text), 1.0);
+            for (&ti, _) in words.iter().zip(&near).filter(|(_, &n)| n) {
+                sink(Feat::Win(ti), 1.0);
             }
         }
         if self.config.roles {
             // the first actor placeholder of each sentence: is it the target?
             let mut first: Vec<Option<bool>> = vec![None; nsent];
-            for t in tokens.iter().filter(|t| t.target || t.text == "@other") {
-                first[t.sentence].get_or_insert(t.target);
-            }
             for t in tokens
                 .iter()
-                .filter(|t| !t.punct && !t.text.starts_with('@'))
+                .filter(|t| t.mask != NO_MASK && (is_target(t) || self.config.mask_actors))
             {
-                if !target_sentence[t.sentence] {
+                first[t.sentence].get_or_insert(is_target(t));
+            }
+            for (i, t) in tokens.iter().enumerate() {
+                if t.punct || t.mask != NO_MASK || !target_sentence[t.sentence] {
                     continue;
                 }
-                match first[t.sentence] {
-                    Some(true) => add(format!("a:{}", t.text), 1.0),
-                    Some(false) => add(format!("p:{}", t.text), 1.0),
-                    None => {}
+                if let Some(agent) = first[t.sentence] {
+                    sink(Feat::Role(agent, i), 1.0);
                 }
             }
         }
-        if self.config.speaker && self.is_speaker(&tokens) {
-            add("#speaker".to_string(), 1.0);
+        if self.config.speaker && self.is_speaker(tokens, target) {
+            sink(Feat::Lit("#speaker"), 1.0);
         }
         if !any_target {
-            add("#no_target".to_string(), 1.0);
+            sink(Feat::Lit("#no_target"), 1.0);
         }
-        // unsorted: the vectorizer orders a row by column itself
-        bag.into_iter().collect()
     }
 
     /// Whether the target is the speaker of some sentence: "@actor said", "said @actor",
     /// "according to @actor".
-    fn is_speaker(&self, tokens: &[Token]) -> bool {
-        let is_verb = |t: &Token| self.speech_stems.iter().any(|s| *s == t.text);
+    fn is_speaker(&self, tokens: &[Token], target: u32) -> bool {
+        let is_verb = |t: &Token| t.mask == NO_MASK && self.speech_stems.iter().any(|s| s.as_str() == &*t.text);
         for (i, t) in tokens.iter().enumerate() {
-            if !t.target {
+            if t.mask != target {
                 continue;
             }
             let same = |j: usize| {
@@ -262,8 +450,8 @@ impl Analyzer {
                 return true;
             }
             if i >= 2
-                && same(i - 1).is_some_and(|x| x.text == "to")
-                && same(i - 2).is_some_and(|x| x.text == self.according)
+                && same(i - 1).is_some_and(|x| x.mask == NO_MASK && &*x.text == "to")
+                && same(i - 2).is_some_and(|x| x.mask == NO_MASK && *x.text == *self.according)
             {
                 return true;
             }
@@ -271,43 +459,11 @@ impl Analyzer {
         false
     }
 
-    /// Stems a lower-cased word, through a per-thread cache (news vocabulary repeats a lot,
-    /// and Snowball is the costliest step of the chain).
     fn stem(&self, word: &str) -> String {
-        thread_local! {
-            static CACHE: RefCell<FxHashMap<String, String>> = RefCell::new(FxHashMap::default());
-        }
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if let Some(s) = c.get(word) {
-                return s.clone();
-            }
-            let s = self.stemmer.stem(word).into_owned();
-            if c.len() < 200_000 {
-                c.insert(word.to_string(), s.clone());
-            }
-            s
-        })
+        self.stemmer.stem(word).into_owned()
     }
 
-    fn tokens(
-        &self,
-        text: &str,
-        sents: &[Range<usize>],
-        target: &[Range<usize>],
-        others: &[Range<usize>],
-    ) -> Vec<Token> {
-        // mention spans, sorted, with a flag for the target
-        let mut masks: Vec<(Range<usize>, bool)> = Vec::new();
-        if self.config.mask_actors {
-            masks.extend(target.iter().map(|r| (r.clone(), true)));
-            masks.extend(others.iter().map(|r| (r.clone(), false)));
-        } else {
-            // without masking the mention words stay, but the target must still be known
-            // for sentence weights and the speaker feature: mark with a zero-width token
-            masks.extend(target.iter().map(|r| (r.start..r.start, true)));
-        }
-        masks.sort_by_key(|(r, _)| (r.start, r.end));
+    fn tokens(&self, text: &str, sents: &[Range<usize>], masks: &[(Range<usize>, u32)]) -> Vec<Token> {
         // sentences are sorted and disjoint: binary search keeps long paragraphs linear
         let sentence_of = |pos: usize| {
             sents
@@ -316,25 +472,23 @@ impl Analyzer {
         };
         let mut out = Vec::new();
         let mut pos = 0;
-        for (span, is_target) in masks {
+        for (span, id) in masks {
             if span.start < pos {
                 continue; // overlapping spans: keep the first
             }
             self.words(&text[pos..span.start], pos, &sentence_of, &mut out);
             out.push(Token {
-                text: if is_target { "@actor" } else { "@other" }.to_string(),
+                text: empty(),
                 sentence: sentence_of(span.start),
-                punct: false,
-                target: is_target,
+                // an unmasked target marker is not a word itself
+                punct: span.is_empty(),
+                mask: *id,
             });
-            if span.is_empty() {
-                // unmasked target marker: not a word itself
-                out.last_mut().unwrap().punct = true;
-            }
             pos = span.end;
         }
         self.words(&text[pos..], pos, &sentence_of, &mut out);
-        if self.config.negation {
+        if self.config.negation && self.config.mask_actors {
+            // every placeholder ends a scope, whichever actor is the target
             mark_negation(&mut out);
         }
         out
@@ -352,14 +506,14 @@ impl Analyzer {
         let flush = |s: usize, e: usize, out: &mut Vec<Token>| {
             let word = &chunk[s..e];
             let sentence = sentence_of(offset + s);
-            for w in self.normalise(word) {
+            self.normalise_cached(word, |w| {
                 out.push(Token {
                     text: w,
                     sentence,
                     punct: false,
-                    target: false,
-                });
-            }
+                    mask: NO_MASK,
+                })
+            });
         };
         for (i, c) in chunk.char_indices() {
             let in_word = c.is_alphanumeric()
@@ -378,16 +532,37 @@ impl Analyzer {
             }
             if matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '—' | '–') {
                 out.push(Token {
-                    text: c.to_string(),
+                    text: empty(),
                     sentence: sentence_of(offset + i),
                     punct: true,
-                    target: false,
+                    mask: NO_MASK,
                 });
             }
         }
         if let Some(s) = start {
             flush(s, chunk.len(), out);
         }
+    }
+
+    /// [`Analyzer::normalise`] through a per-thread cache by surface form: news vocabulary
+    /// repeats a lot, and lower-casing and Snowball are the costliest steps of the chain.
+    fn normalise_cached(&self, word: &str, mut push: impl FnMut(Arc<str>)) {
+        thread_local! {
+            static CACHE: RefCell<FxHashMap<Box<str>, Box<[Arc<str>]>>> =
+                RefCell::new(FxHashMap::default());
+        }
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if let Some(v) = c.get(word) {
+                v.iter().for_each(|w| push(w.clone()));
+                return;
+            }
+            let v: Box<[Arc<str>]> = self.normalise(word).into_iter().map(Arc::from).collect();
+            v.iter().for_each(|w| push(w.clone()));
+            if c.len() < 500_000 {
+                c.insert(word.into(), v);
+            }
+        })
     }
 
     /// One surface word to zero or more stemmed tokens.
@@ -434,20 +609,21 @@ impl Analyzer {
 fn mark_negation(tokens: &mut [Token]) {
     let mut left = 0;
     for t in tokens.iter_mut() {
-        if t.punct {
+        // punctuation, a placeholder or the target's marker ends the scope
+        if t.punct || t.mask != NO_MASK {
             left = 0;
             continue;
         }
-        if NEGATIONS.contains(&t.text.as_str()) {
+        if NEGATIONS.contains(&&*t.text) {
             left = 3;
             continue;
         }
-        if t.text.starts_with('@') || t.text == "but" {
+        if &*t.text == "but" {
             left = 0;
             continue;
         }
         if left > 0 {
-            t.text = format!("not_{}", t.text);
+            t.text = Arc::from(format!("not_{}", t.text));
             left -= 1;
         }
     }

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use crate::actors::Gazetteer;
 use crate::article::{paragraphs, Article};
 use crate::data::Task;
-use crate::features::split_mentions;
 use crate::logistic::argmax;
 use crate::model::Model;
 
@@ -182,6 +181,7 @@ pub fn classify(
     let text = &article.text;
     let mut by_actor: BTreeMap<usize, Vec<PairResult>> = BTreeMap::new();
     let mut para_text: BTreeMap<usize, &str> = BTreeMap::new();
+    let mut cache = crate::model::ColumnCache::default();
     for p in paragraphs(text) {
         let ptext = &text[p.span.clone()];
         let mentions = gazetteer.mentions(ptext);
@@ -191,16 +191,24 @@ pub fn classify(
         if !actors.is_empty() {
             para_text.insert(p.number, ptext);
         }
+        if actors.is_empty() {
+            continue;
+        }
+        // tokenised once, whatever the number of actors in the paragraph
+        let analyzer = model.analyzer();
+        let prepared = analyzer.prepare(
+            ptext,
+            mentions.iter().map(|m| (m.span.clone(), m.actor as u32)).collect(),
+        );
+        cache.reset(prepared.len());
         for a in actors {
-            let (t, o) = split_mentions(&mentions, a);
-            let bag = model.bag(ptext, &t, &o);
-            let pred = model.predict_bag(&bag);
+            let pred = model.predict_prepared(&prepared, a as u32, &mut cache);
             by_actor.entry(a).or_default().push(PairResult {
                 paragraph: p.number,
-                mentions: t.len(),
+                mentions: mentions.iter().filter(|m| m.actor == a).count(),
                 stance: pred.stance,
                 sentiment: pred.sentiment,
-                bag: options.explain.then_some(bag),
+                bag: options.explain.then(|| analyzer.bag(&prepared, a as u32)),
             });
         }
     }

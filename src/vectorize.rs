@@ -102,9 +102,25 @@ pub enum Vectorizer {
         idf: Vec<f64>,
         #[serde(skip)]
         index: OnceLock<HashMap<String, u32>>,
+        #[serde(skip)]
+        compound: OnceLock<Option<Compound>>,
     },
     /// Every feature hashed into `2^bits` columns.
     Hashing { bits: u32, idf: Vec<f64> },
+}
+
+/// A column that is not there.
+pub const ABSENT: u32 = u32::MAX - 1;
+
+/// Compound feature columns by their parts' columns (see [`Vectorizer::compound`]).
+#[derive(Debug, Clone)]
+pub struct Compound {
+    /// `a b` by (column of `a` << 32 | column of `b`)
+    pub pair: HashMap<u64, u32>,
+    /// `~x`, `a:x`, `p:x` by the column of `x` ([`ABSENT`] if none)
+    pub tilde: Vec<u32>,
+    pub agent: Vec<u32>,
+    pub patient: Vec<u32>,
 }
 
 /// How to build a vectorizer.
@@ -157,6 +173,7 @@ impl Vectorizer {
                     terms: terms.into_iter().map(|(t, _)| t.to_string()).collect(),
                     idf,
                     index: OnceLock::new(),
+                    compound: OnceLock::new(),
                 }
             }
             VectorizerSpec::Hashing { bits } => {
@@ -247,6 +264,102 @@ impl Vectorizer {
                 row.push((c, *tf));
             }
         }
+        self.finish_row(row)
+    }
+
+    /// Builds a row straight from a stream of (feature, weight) occurrences, without a
+    /// bag of owned strings in between: `fill` calls its argument once per occurrence.
+    /// For a vocabulary the result is exactly `transform` of the bag of those occurrences.
+    pub fn transform_with(&self, fill: impl FnOnce(&mut dyn FnMut(&str, f64))) -> Vec<(u32, f64)> {
+        let mut tf: HashMap<u32, f64> = HashMap::default();
+        fill(&mut |k: &str, w: f64| {
+            if let Some(c) = self.column(k) {
+                *tf.entry(c).or_insert(0.0) += w;
+            }
+        });
+        self.finish_row(tf.into_iter().collect())
+    }
+
+    /// Columns of the compound features by the columns of their parts, so that a caller
+    /// that knows each token's column never hashes a bigram's name. `None` for hashing, or
+    /// for a vocabulary where some compound's part is missing (not one fitted here).
+    pub fn compound(&self) -> Option<&Compound> {
+        let Vectorizer::Vocabulary {
+            terms, compound, ..
+        } = self
+        else {
+            return None;
+        };
+        compound
+            .get_or_init(|| {
+                let n = terms.len();
+                let mut c = Compound {
+                    pair: HashMap::default(),
+                    tilde: vec![ABSENT; n],
+                    agent: vec![ABSENT; n],
+                    patient: vec![ABSENT; n],
+                };
+                for (i, t) in terms.iter().enumerate() {
+                    let i = i as u32;
+                    let part = |s: &str| self.column(s);
+                    if let Some((a, b)) = t.split_once(' ') {
+                        let (Some(a), Some(b)) = (part(a), part(b)) else {
+                            return None;
+                        };
+                        c.pair.insert(((a as u64) << 32) | b as u64, i);
+                    } else if let Some(rest) = t.strip_prefix('~') {
+                        c.tilde[part(rest)? as usize] = i;
+                    } else if let Some(rest) = t.strip_prefix("a:") {
+                        c.agent[part(rest)? as usize] = i;
+                    } else if let Some(rest) = t.strip_prefix("p:") {
+                        c.patient[part(rest)? as usize] = i;
+                    }
+                }
+                Some(c)
+            })
+            .as_ref()
+    }
+
+    /// The column of a feature name, if it has one.
+    pub fn column_of(&self, term: &str) -> Option<u32> {
+        self.column(term)
+    }
+
+    /// Builds a row from (column, weight) occurrences given in a fixed order: weights of a
+    /// column add up in that order, so the row equals `transform` of the same occurrences.
+    pub fn row_from_columns(&self, fill: impl FnOnce(&mut dyn FnMut(u32, f64))) -> Vec<(u32, f64)> {
+        thread_local! {
+            // a dense accumulator per thread, reset after each row through `touched`
+            static SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<u32>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (acc, touched) = &mut *guard;
+            if acc.len() < self.ncols() {
+                acc.resize(self.ncols(), f64::NAN);
+            }
+            fill(&mut |c: u32, w: f64| {
+                let slot = &mut acc[c as usize];
+                if slot.is_nan() {
+                    *slot = w;
+                    touched.push(c);
+                } else {
+                    *slot += w;
+                }
+            });
+            let row: Vec<(u32, f64)> = touched
+                .iter()
+                .map(|&c| (c, std::mem::replace(&mut acc[c as usize], f64::NAN)))
+                .collect();
+            touched.clear();
+            self.finish_row(row)
+        })
+    }
+
+    /// (column, term frequency) pairs to the final row: sorted, collisions merged, TF-IDF
+    /// weighted and L2-normalised.
+    fn finish_row(&self, mut row: Vec<(u32, f64)>) -> Vec<(u32, f64)> {
         row.sort_unstable_by_key(|&(c, _)| c);
         // merge hash collisions
         let mut merged: Vec<(u32, f64)> = Vec::with_capacity(row.len());
