@@ -85,7 +85,10 @@ fn highlight(text: &str, actor: &str, gazetteer: &Gazetteer) -> String {
 }
 
 fn bar_chart(s: &CorpusSummary) -> String {
-    let (label_w, chart_w, row_h, top) = (190.0, 640.0, 24.0, 30.0);
+    // room for the longest name (about 7.5 px a character at 13 px)
+    let longest = s.actors.iter().map(|a| a.actor.chars().count()).max().unwrap_or(0);
+    let label_w = (20.0 + 7.5 * longest as f64).max(120.0);
+    let (chart_w, row_h, top) = (640.0, 24.0, 30.0);
     let width = label_w + chart_w + 90.0;
     let height = top + row_h * s.actors.len() as f64 + 10.0;
     let mid = label_w + chart_w / 2.0;
