@@ -39,6 +39,41 @@ pub struct Alias {
 pub struct Mention {
     pub actor: usize,
     pub span: Range<usize>,
+    /// What kind of alias it came from (a person's when any merged part names a person).
+    pub kind: AliasKind,
+}
+
+/// The kind of a gazetteer alias, as far as resolution cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasKind {
+    /// A leader or official: a person who can be "he" or "the minister".
+    Person,
+    /// A country or bloc name.
+    Country,
+    /// A capital or seat of power ("Moscow", "the Kremlin").
+    Place,
+    /// An adjective or demonym ("Russian").
+    Demonym,
+    /// An institution ("the State Department", "NATO").
+    Institution,
+    /// A collective phrase ("European leaders").
+    Collective,
+    Other,
+}
+
+impl AliasKind {
+    /// From a gazetteer `kind` column.
+    pub fn parse(kind: &str) -> Self {
+        match kind {
+            "official" | "leader" => AliasKind::Person,
+            "country" => AliasKind::Country,
+            "capital" => AliasKind::Place,
+            "demonym" => AliasKind::Demonym,
+            "institution" => AliasKind::Institution,
+            "collective" => AliasKind::Collective,
+            _ => AliasKind::Other,
+        }
+    }
 }
 
 /// Canonical actors and their aliases, compiled into a matcher.
@@ -48,6 +83,7 @@ pub struct Gazetteer {
     aliases: Vec<Alias>,
     /// pattern index -> actor index (`None` for `ignore` phrases)
     pattern_actor: Vec<Option<usize>>,
+    pattern_kind: Vec<AliasKind>,
     matcher: AhoCorasick,
 }
 
@@ -194,19 +230,23 @@ impl Gazetteer {
         actors.dedup();
         let mut patterns = Vec::new();
         let mut pattern_actor = Vec::new();
+        let mut pattern_kind = Vec::new();
         for a in &aliases {
             let idx = if a.kind == IGNORE {
                 None
             } else {
                 Some(actors.binary_search(&a.actor).expect("actor listed"))
             };
+            let kind = AliasKind::parse(&a.kind);
             patterns.push(a.alias.clone());
             pattern_actor.push(idx);
+            pattern_kind.push(kind);
             let mut chars = a.alias.chars();
             if let Some(first) = chars.next() {
                 if first.is_lowercase() {
                     patterns.push(first.to_uppercase().chain(chars).collect());
                     pattern_actor.push(idx);
+                    pattern_kind.push(kind);
                 }
             }
         }
@@ -218,6 +258,7 @@ impl Gazetteer {
             actors,
             aliases,
             pattern_actor,
+            pattern_kind,
             matcher,
         })
     }
@@ -253,31 +294,32 @@ impl Gazetteer {
 
     /// Finds the actor mentions in `text`, in order, without overlaps.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        let mut cands: Vec<(Option<usize>, Range<usize>)> = self
+        let mut cands: Vec<(Option<usize>, Range<usize>, AliasKind)> = self
             .matcher
             .find_overlapping_iter(text)
             .filter(|m| at_word_boundary(text, m.start(), m.end()))
             .map(|m| {
-                (
-                    self.pattern_actor[m.pattern().as_usize()],
-                    m.start()..m.end(),
-                )
+                let p = m.pattern().as_usize();
+                (self.pattern_actor[p], m.start()..m.end(), self.pattern_kind[p])
             })
             .collect();
         // leftmost, then longest
         cands.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(b.1.end.cmp(&a.1.end)));
         let mut out: Vec<Mention> = Vec::new();
         let mut last_end = 0;
-        for (actor, span) in cands {
+        for (actor, span, kind) in cands {
             if span.start < last_end {
                 continue;
             }
             last_end = span.end;
             let Some(actor) = actor else { continue };
-            let m = Mention { actor, span };
+            let m = Mention { actor, span, kind };
             if let Some(prev) = out.last_mut() {
                 if prev.actor == m.actor && only_joiners(&text[prev.span.end..m.span.start]) {
                     prev.span.end = m.span.end;
+                    if m.kind == AliasKind::Person {
+                        prev.kind = AliasKind::Person;
+                    }
                     continue;
                 }
             }
@@ -331,7 +373,8 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
 
 /// Whether `gap` holds only titles and joining words (see [`JOINERS`]).
 fn only_joiners(gap: &str) -> bool {
-    if gap.len() > 60 {
+    // "In Brussels, EU ministers": a comma separates two mentions
+    if gap.len() > 60 || gap.contains(',') {
         return false;
     }
     for w in gap.split(|c: char| c.is_whitespace() || c == ',' || c == '-' || c == '\'' || c == '’')

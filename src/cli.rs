@@ -54,6 +54,9 @@ pub struct MentionsArgs {
     /// Folder of marked passages (`{{Actor|surface|kind}}`), e.g. tests/data/mentions.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// Also list every missed and every wrong detection, with its context.
+    #[arg(long)]
+    pub errors: bool,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
 }
@@ -125,6 +128,10 @@ pub struct ClassifyArgs {
     /// chosen label.
     #[arg(long)]
     pub explain: bool,
+    /// Break each actor's row down by the persons who spoke for it (named, or referred to
+    /// by a pronoun or title), each with the stance of the paragraphs that name them.
+    #[arg(long)]
+    pub by_person: bool,
     /// How to read inputs (auto: by extension; stdin is text).
     #[arg(long, value_enum, default_value = "auto")]
     pub input_format: InputFormat,
@@ -427,6 +434,7 @@ fn run_classify(a: ClassifyArgs) -> Result<Exit> {
     let options = ReportOptions {
         paragraphs: a.paragraphs,
         explain: a.explain,
+        by_person: a.by_person,
     };
     let stdout = std::io::stdout();
     let mut writer = ReportWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), a.format);
@@ -733,6 +741,16 @@ fn run_validate(a: ValidateArgs) -> Result<Exit> {
             pct(s.sentiment[0], n), pct(s.sentiment[1], n), pct(s.sentiment[2], n)
         )
         .map_err(write_err)?;
+        if s.topic_only > 0 {
+            writeln!(
+                out,
+                "  note: {} label{} name{} the actor only as a place or topic in the paragraph (classify makes no pair there)",
+                s.topic_only,
+                if s.topic_only == 1 { "" } else { "s" },
+                if s.topic_only == 1 { "s" } else { "" }
+            )
+            .map_err(write_err)?;
+        }
     }
     for p in &problems {
         eprintln!("stance: {}: {}", p.origin, p.message);
@@ -846,6 +864,12 @@ fn run_mentions(a: MentionsArgs) -> Result<Exit> {
                 *f as f64 / (*g).max(1) as f64
             ),
         )?;
+    }
+    if a.errors {
+        w(&mut out, format!("\n{} mistakes:", s.mistakes.len()))?;
+        for m in &s.mistakes {
+            w(&mut out, format!("  {m}"))?;
+        }
     }
     Ok(0)
 }

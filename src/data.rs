@@ -91,6 +91,9 @@ pub struct Example {
     pub sentiment: Option<usize>,
     /// Where the label came from (`file:line`).
     pub origin: String,
+    /// The actor mentions of `text` as resolved in the context of its article (pronouns may
+    /// refer to the previous paragraph); `None` when the text stands alone.
+    pub mentions: Option<Vec<crate::resolve::Mask>>,
 }
 
 impl Example {
@@ -304,6 +307,8 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
     }
     // labels
     let mut examples = Vec::new();
+    let mut resolved_by_article: BTreeMap<String, Vec<Vec<crate::resolve::Resolved>>> =
+        BTreeMap::new();
     let mut article_labels: BTreeMap<String, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
     for row in read_labels(&labels_path)? {
         let at = |m: String| Error::input(&labels_path, Some(row.line), m);
@@ -330,6 +335,10 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
                 paras.len()
             )));
         }
+        let resolved = resolved_by_article.entry(row.article.clone()).or_insert_with(|| {
+            let texts: Vec<&str> = paras.iter().map(|r| &article.text[r.clone()]).collect();
+            crate::resolve::resolve(gazetteer, &texts)
+        });
         examples.push(Example {
             group: row.article.clone(),
             paragraph: Some(n),
@@ -338,6 +347,12 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
             stance: Some(row.stance),
             sentiment: Some(row.sentiment),
             origin: format!("{}:{}", labels_path.display(), row.line),
+            mentions: Some(
+                resolved[n - 1]
+                    .iter()
+                    .map(|r| (r.span.clone(), r.actor))
+                    .collect(),
+            ),
         });
     }
     let labelled_articles = articles
@@ -434,6 +449,7 @@ pub fn parse_flat_csv(text: &str, path: &Path, gazetteer: &Gazetteer) -> Result<
             stance,
             sentiment,
             origin: format!("{}:{line}", path.display()),
+            mentions: None,
         });
     }
     Ok(LabelledData {
@@ -538,6 +554,7 @@ pub fn parse_newsmtsc(text: &str, path: &Path) -> Result<LabelledData> {
                 stance: None,
                 sentiment: Some(sentiment),
                 origin: format!("{}:{ln}", path.display()),
+                mentions: None,
             });
         }
     }

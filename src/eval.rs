@@ -175,12 +175,7 @@ fn tally(
         .par_iter()
         .map(|&i| {
             let e = &data.examples[i];
-            model.predict_bag(&example_bag(
-                model.analyzer(),
-                gazetteer,
-                &e.text,
-                &e.target,
-            ))
+            model.predict_bag(&example_bag(model.analyzer(), gazetteer, e))
         })
         .collect();
     for (&i, p) in examples.iter().zip(preds) {

@@ -56,6 +56,7 @@ pub fn split(data: &[u8]) {
             &ReportOptions {
                 paragraphs: true,
                 explain: true,
+                by_person: true,
             },
         );
         for a in &report.actors {

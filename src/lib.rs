@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod resolve;
 pub mod summary;
 pub mod train;
 pub mod validate;

@@ -70,6 +70,26 @@ pub struct MentionScores {
     pub topic_marks: usize,
     /// kind -> (gold, found)
     pub by_kind: BTreeMap<String, (usize, usize)>,
+    /// Each mistake: `file: missed|wrong ACTOR "surface" in «context»`.
+    pub mistakes: Vec<String>,
+}
+
+fn context(text: &str, span: &Range<usize>) -> String {
+    let mut a = span.start.saturating_sub(40);
+    while !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = (span.end + 40).min(text.len());
+    while !text.is_char_boundary(b) {
+        b += 1;
+    }
+    format!(
+        "{}[{}]{}",
+        &text[a..span.start],
+        &text[span.clone()],
+        &text[span.end..b]
+    )
+    .replace('\n', " ")
 }
 
 impl MentionScores {
@@ -91,6 +111,27 @@ impl MentionScores {
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
+}
+
+/// The actor mentions the resolver finds in a passage (names, pronouns, short references;
+/// not topic uses), with spans in the passage.
+pub fn resolved_mentions(gazetteer: &Gazetteer, text: &str) -> Vec<crate::actors::Mention> {
+    let paras = crate::article::paragraphs(text);
+    let texts: Vec<&str> = paras.iter().map(|p| &text[p.span.clone()]).collect();
+    let mut out = Vec::new();
+    for (p, rs) in paras.iter().zip(crate::resolve::resolve(gazetteer, &texts)) {
+        for r in rs {
+            // zero-width speaker marks of continued quotes are not surface mentions
+            if r.how != crate::resolve::How::Topic && !r.span.is_empty() {
+                out.push(crate::actors::Mention {
+                    actor: r.actor,
+                    span: p.span.start + r.span.start..p.span.start + r.span.end,
+                    kind: crate::actors::AliasKind::Other,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Scores the detector on every `*.txt` file in `dir`.
@@ -120,8 +161,9 @@ pub fn score_dir(dir: &Path, gazetteer: &Gazetteer) -> Result<MentionScores> {
             }
         }
         s.passages += 1;
-        let detected = gazetteer.mentions(&plain);
+        let detected = resolved_mentions(gazetteer, &plain);
         s.detected += detected.len();
+        let fname = f.file_name().unwrap_or_default().to_string_lossy().to_string();
         for d in &detected {
             let name = gazetteer.actor_name(d.actor);
             if gold
@@ -129,6 +171,11 @@ pub fn score_dir(dir: &Path, gazetteer: &Gazetteer) -> Result<MentionScores> {
                 .any(|g| g.actor.as_deref() == Some(name) && overlaps(&g.span, &d.span))
             {
                 s.correct += 1;
+            } else {
+                s.mistakes.push(format!(
+                    "{fname}: wrong {name}: {}",
+                    context(&plain, &d.span)
+                ));
             }
             if gold
                 .iter()
@@ -147,6 +194,13 @@ pub fn score_dir(dir: &Path, gazetteer: &Gazetteer) -> Result<MentionScores> {
                 .any(|d| gazetteer.actor_name(d.actor) == a && overlaps(&g.span, &d.span));
             s.gold += 1;
             s.found += hit as usize;
+            if !hit {
+                s.mistakes.push(format!(
+                    "{fname}: missed {a} ({}): {}",
+                    g.kind,
+                    context(&plain, &g.span)
+                ));
+            }
             let e = s.by_kind.entry(g.kind.clone()).or_default();
             e.0 += 1;
             e.1 += hit as usize;

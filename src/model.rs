@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::actors::Gazetteer;
 use crate::data::{Target, Task};
 use crate::error::{Error, Result};
-use crate::features::{split_mentions, Analyzer, AnalyzerConfig, Bag, Feat, Prepared};
+use crate::data::Example;
+use crate::features::{Analyzer, AnalyzerConfig, Bag, Feat, Prepared};
+use crate::resolve::{text_masks, Mask};
 use crate::vectorize::{Compound, ABSENT};
 use crate::logistic::FittedLogistic;
 use crate::vectorize::Vectorizer;
@@ -306,32 +308,43 @@ impl Model {
     }
 }
 
-/// The feature bag of a labelled example's text for its target.
-pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, text: &str, target: &Target) -> Bag {
-    let mentions = gazetteer.mentions(text);
-    let (t, o) = match target {
-        Target::Actor(name) => match gazetteer.actor_index(name) {
-            Some(idx) => split_mentions(&mentions, idx),
-            None => (
-                Vec::new(),
-                mentions.iter().map(|m| m.span.clone()).collect(),
-            ),
-        },
-        Target::Span(span) => (
-            vec![span.clone()],
-            mentions
-                .iter()
-                .filter(|m| m.span.end <= span.start || m.span.start >= span.end)
-                .map(|m| m.span.clone())
-                .collect(),
-        ),
-        Target::Author => (
-            Vec::new(),
-            mentions.iter().map(|m| m.span.clone()).collect(),
-        ),
+/// The feature bag of a labelled example's text for its target: its resolved mentions
+/// (from its article when known, else from the text alone) are the masks.
+pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, example: &Example) -> Bag {
+    let owned;
+    let mentions: &[Mask] = match &example.mentions {
+        Some(m) => m,
+        None => {
+            owned = text_masks(gazetteer, &example.text);
+            &owned
+        }
     };
-    analyzer.features(text, &t, &o)
+    let text = &example.text;
+    let ids = |ms: &[Mask]| -> Vec<(Range<usize>, u32)> {
+        ms.iter().map(|(r, a)| (r.clone(), *a as u32)).collect()
+    };
+    match &example.target {
+        Target::Actor(name) => match gazetteer.actor_index(name.as_str()) {
+            Some(idx) => analyzer.bag(&analyzer.prepare(text, ids(mentions)), idx as u32),
+            None => analyzer.bag(&analyzer.prepare(text, ids(mentions)), NOBODY),
+        },
+        Target::Span(span) => {
+            let mut masks = vec![(span.clone(), SPAN_TARGET)];
+            masks.extend(
+                mentions
+                    .iter()
+                    .filter(|(r, _)| r.end <= span.start || r.start >= span.end)
+                    .map(|(r, a)| (r.clone(), *a as u32)),
+            );
+            analyzer.bag(&analyzer.prepare(text, masks), SPAN_TARGET)
+        }
+        Target::Author => analyzer.bag(&analyzer.prepare(text, ids(mentions)), NOBODY),
+    }
 }
+
+/// Mask ids outside the gazetteer's actor indices: a marked span, and no target at all.
+const SPAN_TARGET: u32 = u32::MAX - 2;
+const NOBODY: u32 = u32::MAX - 3;
 
 /// Column lookups of one prepared paragraph, shared by its actors: a feature's name
 /// depends only on its tokens and on which of them is the target's placeholder, and a

@@ -204,6 +204,26 @@ impl<W: Write> ReportWriter<W> {
                     }
                 }
             }
+            if let Some(ps) = &a.persons {
+                for p in ps {
+                    let pr = p.probabilities.as_ref();
+                    let paras: Vec<String> = p.paragraphs.iter().map(|n| n.to_string()).collect();
+                    writeln!(
+                        o,
+                        "    · {:<12} {:<8} {:>5}  {:>5} {:>5} {:>5}  {:<14} {:<12} ¶{} {}",
+                        one_line(&p.person, 12),
+                        p.stance.as_deref().unwrap_or("-"),
+                        fmt_p(p.confidence),
+                        fmt_p(pr.map(|p| p.favor)),
+                        fmt_p(pr.map(|p| p.against)),
+                        fmt_p(pr.map(|p| p.neutral)),
+                        "",
+                        one_line(&paras.join(","), 12),
+                        p.evidence.paragraph,
+                        one_line(&p.evidence.text, 70),
+                    )?;
+                }
+            }
             if let Some(ds) = &a.paragraph_decisions {
                 for d in ds {
                     let p = d.probabilities.as_ref();

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::resolve::How;
+
 use crate::actors::Gazetteer;
 use crate::article::{paragraphs, Article};
 use crate::data::Task;
@@ -83,6 +85,20 @@ pub struct ReportOptions {
     pub paragraphs: bool,
     /// The features behind each decision.
     pub explain: bool,
+    /// Each actor's row broken down by the persons who spoke for it.
+    pub by_person: bool,
+}
+
+/// One person's part of an actor's row (`--by-person`): the paragraphs that name the person
+/// or refer to them, and the stance those paragraphs give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonReport {
+    pub person: String,
+    pub stance: Option<String>,
+    pub confidence: Option<f64>,
+    pub probabilities: Option<StanceProbabilities>,
+    pub paragraphs: Vec<usize>,
+    pub evidence: Evidence,
 }
 
 /// One actor's row in an article report.
@@ -99,6 +115,8 @@ pub struct ActorReport {
     pub evidence: Evidence,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paragraph_decisions: Option<Vec<ParagraphDecision>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persons: Option<Vec<PersonReport>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanations>,
 }
@@ -169,6 +187,8 @@ struct PairResult {
     sentiment: Option<Vec<f64>>,
     /// Kept for explanations only.
     bag: Option<crate::features::Bag>,
+    /// Persons of this actor named (or referred to) in the paragraph.
+    persons: Vec<String>,
 }
 
 /// Classifies one article.
@@ -182,33 +202,45 @@ pub fn classify(
     let mut by_actor: BTreeMap<usize, Vec<PairResult>> = BTreeMap::new();
     let mut para_text: BTreeMap<usize, &str> = BTreeMap::new();
     let mut cache = crate::model::ColumnCache::default();
-    for p in paragraphs(text) {
-        let ptext = &text[p.span.clone()];
-        let mentions = gazetteer.mentions(ptext);
-        let mut actors: Vec<usize> = mentions.iter().map(|m| m.actor).collect();
+    let paras = paragraphs(text);
+    let texts: Vec<&str> = paras.iter().map(|p| &text[p.span.clone()]).collect();
+    // who each name, pronoun and short reference stands for, across paragraphs
+    let resolved = crate::resolve::resolve(gazetteer, &texts);
+    for ((p, ptext), res) in paras.iter().zip(&texts).zip(&resolved) {
+        // a name used only as a place or topic makes no pair
+        let mut actors: Vec<usize> = res
+            .iter()
+            .filter(|r| r.how != How::Topic)
+            .map(|r| r.actor)
+            .collect();
         actors.sort_unstable();
         actors.dedup();
-        if !actors.is_empty() {
-            para_text.insert(p.number, ptext);
-        }
         if actors.is_empty() {
             continue;
         }
+        para_text.insert(p.number, ptext);
         // tokenised once, whatever the number of actors in the paragraph
         let analyzer = model.analyzer();
         let prepared = analyzer.prepare(
             ptext,
-            mentions.iter().map(|m| (m.span.clone(), m.actor as u32)).collect(),
+            res.iter().map(|r| (r.span.clone(), r.actor as u32)).collect(),
         );
         cache.reset(prepared.len());
         for a in actors {
             let pred = model.predict_prepared(&prepared, a as u32, &mut cache);
+            let mut persons: Vec<String> = res
+                .iter()
+                .filter(|r| r.actor == a && r.how != How::Topic)
+                .filter_map(|r| r.person.clone())
+                .collect();
+            persons.dedup();
             by_actor.entry(a).or_default().push(PairResult {
                 paragraph: p.number,
-                mentions: mentions.iter().filter(|m| m.actor == a).count(),
+                mentions: res.iter().filter(|r| r.actor == a && r.how != How::Topic).count(),
                 stance: pred.stance,
                 sentiment: pred.sentiment,
                 bag: options.explain.then(|| analyzer.bag(&prepared, a as u32)),
+                persons,
             });
         }
     }
@@ -324,6 +356,7 @@ fn aggregate(
                     .and_then(|s| explain(model, Task::Sentiment, &pairs[sent_ev], argmax(s))),
             }
         }),
+        persons: options.by_person.then(|| persons(pairs, para_text)),
         paragraph_decisions: options.paragraphs.then(|| {
             pairs
                 .iter()
@@ -338,6 +371,59 @@ fn aggregate(
                 .collect()
         }),
     }
+}
+
+/// A person's key within an actor: the last word of the surface, lower-cased ("Foreign
+/// Minister Sergey Lavrov", "Lavrov" and "Lavrov's" are one person).
+fn person_key(surface: &str) -> String {
+    surface
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_end_matches("'s")
+        .trim_end_matches("’s")
+        .to_lowercase()
+}
+
+fn persons(pairs: &[PairResult], para_text: &BTreeMap<usize, &str>) -> Vec<PersonReport> {
+    // key -> (longest surface, pair indices)
+    let mut by: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in pairs.iter().enumerate() {
+        for s in &p.persons {
+            let e = by.entry(person_key(s)).or_insert_with(|| (s.clone(), Vec::new()));
+            if s.len() > e.0.len() {
+                e.0 = s.clone();
+            }
+            if e.1.last() != Some(&i) {
+                e.1.push(i);
+            }
+        }
+    }
+    let mut out: Vec<PersonReport> = by
+        .into_values()
+        .map(|(person, idx)| {
+            let pp: Option<Vec<Vec<f64>>> = idx.iter().map(|&i| pairs[i].stance.clone()).collect();
+            let stance = pp.as_deref().map(article_level);
+            let ev = match (&stance, &pp) {
+                (Some(s), Some(pp)) => idx[argmax(&pp.iter().map(|p| p[argmax(s)]).collect::<Vec<_>>())],
+                _ => idx[0],
+            };
+            let para = pairs[ev].paragraph;
+            PersonReport {
+                person,
+                stance: stance.as_ref().map(|s| label(Task::Stance, s)),
+                confidence: stance.as_ref().map(|s| s[argmax(s)]),
+                probabilities: stance.as_ref().map(|s| stance_probs(s)),
+                paragraphs: idx.iter().map(|&i| pairs[i].paragraph).collect(),
+                evidence: Evidence {
+                    paragraph: para,
+                    text: para_text.get(&para).copied().unwrap_or("").to_string(),
+                },
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.paragraphs.len().cmp(&a.paragraphs.len()).then(a.person.cmp(&b.person)));
+    out
 }
 
 #[cfg(test)]

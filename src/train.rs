@@ -114,7 +114,7 @@ fn sample_groups(data: &LabelledData, fraction: f64, seed: u64) -> LabelledData 
 pub fn bags(examples: &[Example], analyzer: &Analyzer, gazetteer: &Gazetteer) -> Vec<Bag> {
     examples
         .par_iter()
-        .map(|e| example_bag(analyzer, gazetteer, &e.text, &e.target))
+        .map(|e| example_bag(analyzer, gazetteer, e))
         .collect()
 }
 

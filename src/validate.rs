@@ -36,6 +36,9 @@ pub struct CorpusStats {
     pub sentiment: [usize; 3],
     /// Paragraph labels per actor.
     pub per_actor: BTreeMap<String, usize>,
+    /// Paragraph labels whose actor the resolver sees only as a place or topic there (the
+    /// topic rule): classify makes no pair for them.
+    pub topic_only: usize,
 }
 
 /// The article-level label that the rule gives for paragraph labels (first, second, neutral).
@@ -91,6 +94,20 @@ pub fn validate(
                         e.paragraph.unwrap_or(0)
                     ),
                 });
+            }
+            if let Some(ms) = &e.mentions {
+                let named = crate::resolve::resolve(gazetteer, &[e.text.as_str()])
+                    .remove(0)
+                    .into_iter()
+                    .any(|r| r.actor == idx && r.how != crate::resolve::How::Topic);
+                let referred = ms.iter().any(|(_, a)| *a == idx);
+                if !named && referred {
+                    // a pronoun from the previous paragraph counts: check in context
+                    let in_context = crate::resolve::text_masks(gazetteer, &e.text).len() < ms.len();
+                    if !in_context {
+                        st.topic_only += 1;
+                    }
+                }
             }
             para.entry((e.group.clone(), actor.clone()))
                 .or_default()

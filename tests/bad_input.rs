@@ -25,12 +25,13 @@ fn lone_cr_line_endings_separate_paragraphs() {
     );
     let out = stance(&["classify", s(&f), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
-    let paras: Vec<(String, serde_json::Value)> = v[0]["actors"]
+    let mut paras: Vec<(String, serde_json::Value)> = v[0]["actors"]
         .as_array()
         .unwrap()
         .iter()
         .map(|a| (a["actor"].as_str().unwrap().to_string(), a["paragraphs"].clone()))
         .collect();
+    paras.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
         paras,
         [

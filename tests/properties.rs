@@ -90,6 +90,7 @@ fn a_saved_and_loaded_model_predicts_exactly_as_before() {
     let opts = ReportOptions {
         paragraphs: true,
         explain: true,
+        by_person: true,
     };
     assert_eq!(
         classify(&model, &gaz, &a, &opts),
