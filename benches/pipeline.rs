@@ -1,4 +1,5 @@
-//! Per-stage benchmarks on fixed fixtures: the 60 held-out articles of `training-data/test`.
+//! Per-stage benchmarks on fixed fixtures: the 68 held-out articles of `training-data/test`,
+//! and the actor matcher on 1, 4 and 16 copies of them (its time must grow linearly).
 //!
 //! Run with `cargo bench --bench pipeline`; criterion prints the median time per iteration
 //! and the throughput in bytes of article text per second.
@@ -8,7 +9,9 @@ use stance::actors::Gazetteer;
 use stance::article::{paragraphs, sentences, Article};
 use stance::features::split_mentions;
 use stance::model::Model;
-use stance::report::{classify, ReportOptions};
+use stance::model::ColumnCache;
+use stance::report::{classify, prevailing, ReportOptions};
+use stance::resolve::resolve;
 
 fn articles() -> Vec<Article> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/training-data/test/articles");
@@ -79,14 +82,65 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("tokenise, stem and build features", |b| {
+    g.bench_function("resolve actors (names, topics, pronouns)", |b| {
+        b.iter(|| {
+            for a in &arts {
+                let ps: Vec<&str> = paragraphs(&a.text).into_iter().map(|p| &a.text[p.span]).collect();
+                black_box(resolve(&gaz, &ps));
+            }
+        })
+    });
+    g.bench_function("tokenise and stem once per paragraph", |b| {
+        b.iter(|| {
+            for p in &paras {
+                let ms = gaz.mentions(p);
+                black_box(model.analyzer().prepare(p, ms.iter().map(|m| (m.span.clone(), m.actor as u32)).collect()));
+            }
+        })
+    });
+    let prepared: Vec<_> = paras
+        .iter()
+        .map(|p| {
+            let ms = gaz.mentions(p);
+            let mut actors: Vec<u32> = ms.iter().map(|m| m.actor as u32).collect();
+            actors.sort_unstable();
+            actors.dedup();
+            let pr = model.analyzer().prepare(p, ms.iter().map(|m| (m.span.clone(), m.actor as u32)).collect());
+            (pr, actors)
+        })
+        .collect();
+    g.bench_function("features, columns and both models per actor (classify's path)", |b| {
+        let mut cache = ColumnCache::default();
+        b.iter(|| {
+            for (pr, actors) in &prepared {
+                cache.reset(pr.len());
+                for &a in actors {
+                    black_box(model.predict_prepared(pr, a, &mut cache));
+                }
+            }
+        })
+    });
+    let probs: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| model.stance.as_ref().unwrap().probabilities(r))
+        .collect();
+    g.bench_function("aggregate per actor", |b| {
+        // every pair's probabilities folded as one actor's article-level decision, in
+        // groups of 4 paragraphs (a typical actor's share of an article)
+        b.iter(|| {
+            for chunk in probs.chunks(4) {
+                black_box(prevailing(chunk, 0, 1));
+            }
+        })
+    });
+    g.bench_function("build named features per actor (training's path)", |b| {
         b.iter(|| {
             for (p, t, o) in &pairs {
                 black_box(model.bag(p, t, o));
             }
         })
     });
-    g.bench_function("vectorise", |b| {
+    g.bench_function("vectorise (training's path: named features)", |b| {
         b.iter(|| {
             for bag in &bags {
                 black_box(model.vectorizer.transform(bag));
@@ -116,5 +170,20 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+fn matcher_scaling(c: &mut Criterion) {
+    let arts = articles();
+    let one: String = arts.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("\n\n");
+    let gaz = Gazetteer::builtin();
+    let mut g = c.benchmark_group("match actors by text size");
+    for k in [1usize, 4, 16] {
+        let text = vec![one.as_str(); k].join("\n\n");
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("{k}x held-out ({} KB)", text.len() / 1000), |b| {
+            b.iter(|| black_box(gaz.mentions(&text)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, matcher_scaling);
 criterion_main!(benches);

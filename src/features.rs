@@ -185,6 +185,9 @@ impl Prepared {
     }
 }
 
+/// Surface word -> its normalised, stemmed tokens.
+type WordCache = FxHashMap<Box<str>, Box<[Arc<str>]>>;
+
 /// A token's text when `target` is the actor in focus.
 fn tok_text(t: &Token, target: u32) -> &str {
     if t.mask == NO_MASK {
@@ -548,7 +551,7 @@ impl Analyzer {
     /// repeats a lot, and lower-casing and Snowball are the costliest steps of the chain.
     fn normalise_cached(&self, word: &str, mut push: impl FnMut(Arc<str>)) {
         thread_local! {
-            static CACHE: RefCell<FxHashMap<Box<str>, Box<[Arc<str>]>>> =
+            static CACHE: RefCell<WordCache> =
                 RefCell::new(FxHashMap::default());
         }
         CACHE.with(|c| {
