@@ -158,25 +158,31 @@ fn lower(text: &str, r: &Range<usize>) -> String {
         .to_lowercase()
 }
 
+/// The words that end before `span` (in order) and those that start at or after its end.
+fn around<'a>(ws: &'a [Range<usize>], span: &Range<usize>) -> (&'a [Range<usize>], &'a [Range<usize>]) {
+    let before = ws.partition_point(|w| w.end <= span.start);
+    let after = ws.partition_point(|w| w.start < span.end);
+    (&ws[..before], &ws[after.max(before)..])
+}
+
 /// Whether the gazetteer mention `span` (of `kind`) is a place or topic in `text`.
 fn is_topic(text: &str, ws: &[Range<usize>], span: &Range<usize>, kind: AliasKind) -> bool {
     let placelike = matches!(kind, AliasKind::Country | AliasKind::Place | AliasKind::Demonym);
     let surface = &text[span.clone()];
     // the words just before and just after the mention
-    let before: Vec<String> = ws
+    let (pre, post) = around(ws, span);
+    let before: Vec<String> = pre
         .iter()
-        .filter(|w| w.end <= span.start)
         .rev()
         .take(3)
         .map(|w| lower(text, w))
         .collect();
-    let after = ws.iter().find(|w| w.start >= span.end).map(|w| lower(text, w));
+    let after = post.first().map(|w| lower(text, w));
     // a possessive names the owner, which acts ("Moscow's decision")
     let possessive = surface.ends_with("'s") || surface.ends_with("’s");
     // nothing but spaces (and an article) between the previous word and the mention
     let gap = |w: usize| {
-        ws.iter()
-            .filter(|x| x.end <= span.start)
+        pre.iter()
             .rev()
             .nth(w)
             .map(|x| text[x.end..span.start].trim().is_empty())
@@ -204,9 +210,8 @@ fn is_topic(text: &str, ws: &[Range<usize>], span: &Range<usize>, kind: AliasKin
     }
     if !possessive {
         if let Some(a) = after {
-            let gap_ok = ws
-                .iter()
-                .find(|w| w.start >= span.end)
+            let gap_ok = post
+                .first()
                 .map(|w| text[span.end..w.start].trim().is_empty())
                 .unwrap_or(false);
             if gap_ok && THINGS.contains(&a.as_str()) {
@@ -220,7 +225,7 @@ fn is_topic(text: &str, ws: &[Range<usize>], span: &Range<usize>, kind: AliasKin
 /// Whether only spaces separate the mention from the word `n` places before it, with the
 /// words between being single spaces apart (for "in the Kremlin").
 fn ws_gap_ok(text: &str, ws: &[Range<usize>], span: &Range<usize>, n: usize) -> bool {
-    let prev: Vec<&Range<usize>> = ws.iter().filter(|x| x.end <= span.start).rev().take(n + 1).collect();
+    let prev: Vec<&Range<usize>> = around(ws, span).0.iter().rev().take(n + 1).collect();
     if prev.len() < n + 1 {
         return false;
     }
@@ -238,7 +243,7 @@ fn ws_gap_ok(text: &str, ws: &[Range<usize>], span: &Range<usize>, n: usize) -> 
 fn title_after(text: &str, ws: &[Range<usize>], span: &Range<usize>) -> Option<usize> {
     let mut end = span.end;
     let mut modifiers = 0;
-    for w in ws.iter().filter(|w| w.start >= span.end).take(3) {
+    for w in around(ws, span).1.iter().take(3) {
         let gap = &text[end..w.start];
         // one space, or the possessive's "'s " when the mention stops before it
         if !matches!(gap, " " | "'s " | "’s ") {
@@ -358,6 +363,10 @@ pub fn resolve(g: &Gazetteer, paragraphs: &[&str]) -> Vec<Vec<Resolved>> {
             }
             let w = ws[wi].clone();
             wi += 1;
+            // only pronouns and "the" matter here: nothing longer than three letters
+            if w.len() > 3 {
+                continue;
+            }
             let lw = text[w.clone()].to_lowercase();
             // pronouns
             if PERSON_PRONOUNS.contains(&lw.as_str()) {
