@@ -311,6 +311,19 @@ impl Model {
 /// The feature bag of a labelled example's text for its target: its resolved mentions
 /// (from its article when known, else from the text alone) are the masks.
 pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, example: &Example) -> Bag {
+    if let Target::Span(span) = &example.target {
+        // a marked target (NewsMTSC) is often a person the gazetteer does not know, so
+        // pronouns cannot be told apart from the target's own: others are names only
+        let mut masks = vec![(span.clone(), SPAN_TARGET)];
+        masks.extend(
+            gazetteer
+                .mentions(&example.text)
+                .into_iter()
+                .filter(|m| m.span.end <= span.start || m.span.start >= span.end)
+                .map(|m| (m.span, m.actor as u32)),
+        );
+        return analyzer.bag(&analyzer.prepare(&example.text, masks), SPAN_TARGET);
+    }
     let owned;
     let mentions: &[Mask] = match &example.mentions {
         Some(m) => m,
@@ -328,16 +341,7 @@ pub fn example_bag(analyzer: &Analyzer, gazetteer: &Gazetteer, example: &Example
             Some(idx) => analyzer.bag(&analyzer.prepare(text, ids(mentions)), idx as u32),
             None => analyzer.bag(&analyzer.prepare(text, ids(mentions)), NOBODY),
         },
-        Target::Span(span) => {
-            let mut masks = vec![(span.clone(), SPAN_TARGET)];
-            masks.extend(
-                mentions
-                    .iter()
-                    .filter(|(r, _)| r.end <= span.start || r.start >= span.end)
-                    .map(|(r, a)| (r.clone(), *a as u32)),
-            );
-            analyzer.bag(&analyzer.prepare(text, masks), SPAN_TARGET)
-        }
+        Target::Span(_) => unreachable!("handled above"),
         Target::Author => analyzer.bag(&analyzer.prepare(text, ids(mentions)), NOBODY),
     }
 }
