@@ -8,8 +8,8 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use stance::actors::Gazetteer;
 use stance::article::{paragraphs, sentences, Article};
 use stance::features::split_mentions;
-use stance::model::Model;
 use stance::model::ColumnCache;
+use stance::model::Model;
 use stance::report::{classify, prevailing, ReportOptions};
 use stance::resolve::resolve;
 
@@ -85,7 +85,10 @@ fn stages(c: &mut Criterion) {
     g.bench_function("resolve actors (names, topics, pronouns)", |b| {
         b.iter(|| {
             for a in &arts {
-                let ps: Vec<&str> = paragraphs(&a.text).into_iter().map(|p| &a.text[p.span]).collect();
+                let ps: Vec<&str> = paragraphs(&a.text)
+                    .into_iter()
+                    .map(|p| &a.text[p.span])
+                    .collect();
                 black_box(resolve(&gaz, &ps));
             }
         })
@@ -94,7 +97,14 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for p in &paras {
                 let ms = gaz.mentions(p);
-                black_box(model.analyzer().prepare(p, ms.iter().map(|m| (m.span.clone(), m.actor as u32)).collect()));
+                black_box(
+                    model.analyzer().prepare(
+                        p,
+                        ms.iter()
+                            .map(|m| (m.span.clone(), m.actor as u32))
+                            .collect(),
+                    ),
+                );
             }
         })
     });
@@ -105,21 +115,29 @@ fn stages(c: &mut Criterion) {
             let mut actors: Vec<u32> = ms.iter().map(|m| m.actor as u32).collect();
             actors.sort_unstable();
             actors.dedup();
-            let pr = model.analyzer().prepare(p, ms.iter().map(|m| (m.span.clone(), m.actor as u32)).collect());
+            let pr = model.analyzer().prepare(
+                p,
+                ms.iter()
+                    .map(|m| (m.span.clone(), m.actor as u32))
+                    .collect(),
+            );
             (pr, actors)
         })
         .collect();
-    g.bench_function("features, columns and both models per actor (classify's path)", |b| {
-        let mut cache = ColumnCache::default();
-        b.iter(|| {
-            for (pr, actors) in &prepared {
-                cache.reset(pr.len());
-                for &a in actors {
-                    black_box(model.predict_prepared(pr, a, &mut cache));
+    g.bench_function(
+        "features, columns and both models per actor (classify's path)",
+        |b| {
+            let mut cache = ColumnCache::default();
+            b.iter(|| {
+                for (pr, actors) in &prepared {
+                    cache.reset(pr.len());
+                    for &a in actors {
+                        black_box(model.predict_prepared(pr, a, &mut cache));
+                    }
                 }
-            }
-        })
-    });
+            })
+        },
+    );
     let probs: Vec<Vec<f64>> = rows
         .iter()
         .map(|r| model.stance.as_ref().unwrap().probabilities(r))
@@ -172,7 +190,11 @@ fn stages(c: &mut Criterion) {
 
 fn matcher_scaling(c: &mut Criterion) {
     let arts = articles();
-    let one: String = arts.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join("\n\n");
+    let one: String = arts
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let gaz = Gazetteer::builtin();
     let mut g = c.benchmark_group("match actors by text size");
     for k in [1usize, 4, 16] {

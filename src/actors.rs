@@ -300,7 +300,11 @@ impl Gazetteer {
             .filter(|m| at_word_boundary(text, m.start(), m.end()))
             .map(|m| {
                 let p = m.pattern().as_usize();
-                (self.pattern_actor[p], m.start()..m.end(), self.pattern_kind[p])
+                (
+                    self.pattern_actor[p],
+                    m.start()..m.end(),
+                    self.pattern_kind[p],
+                )
             })
             .collect();
         // leftmost, then longest

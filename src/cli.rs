@@ -13,12 +13,12 @@ use crate::data::{LabelledData, Task};
 use crate::error::{Error, Result};
 use crate::eval::{cross_validate, evaluate};
 use crate::features::AnalyzerConfig;
+use crate::html::write_html;
 use crate::input::{articles, expand, holds_reports, reports, InputFormat};
 use crate::model::Model;
 use crate::output::{write_evaluation, EvalFormat, ReportFormat, ReportWriter};
-use crate::html::write_html;
 use crate::report::{classify, ArticleReport, ReportOptions};
-use crate::summary::{write_summary, Period, SummaryFormat, SummaryOptions, Summarizer};
+use crate::summary::{write_summary, Period, Summarizer, SummaryFormat, SummaryOptions};
 use crate::train::{train, Progress, TrainConfig};
 use crate::vectorize::VectorizerSpec;
 
@@ -421,7 +421,9 @@ fn run_report(a: ReportArgs) -> Result<Exit> {
         Some(p) => crate::io::write_atomic(p, &bytes)?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes).and_then(|_| out.flush()).map_err(write_err)?;
+            out.write_all(&bytes)
+                .and_then(|_| out.flush())
+                .map_err(write_err)?;
         }
     }
     Ok(code)

@@ -335,10 +335,12 @@ fn load_corpus(dir: &Path, gazetteer: &Gazetteer) -> Result<LabelledData> {
                 paras.len()
             )));
         }
-        let resolved = resolved_by_article.entry(row.article.clone()).or_insert_with(|| {
-            let texts: Vec<&str> = paras.iter().map(|r| &article.text[r.clone()]).collect();
-            crate::resolve::resolve(gazetteer, &texts)
-        });
+        let resolved = resolved_by_article
+            .entry(row.article.clone())
+            .or_insert_with(|| {
+                let texts: Vec<&str> = paras.iter().map(|r| &article.text[r.clone()]).collect();
+                crate::resolve::resolve(gazetteer, &texts)
+            });
         examples.push(Example {
             group: row.article.clone(),
             paragraph: Some(n),

@@ -356,7 +356,13 @@ impl Analyzer {
 
     /// The chain's last step, over one token view: every feature occurrence, in a fixed
     /// order, as a [`Feat`] that [`render`] turns into its name.
-    fn emit_feats(&self, tokens: &[Token], nsent: usize, target: u32, mut sink: impl FnMut(Feat, f64)) {
+    fn emit_feats(
+        &self,
+        tokens: &[Token],
+        nsent: usize,
+        target: u32,
+        mut sink: impl FnMut(Feat, f64),
+    ) {
         let is_target = |t: &Token| t.mask == target;
         let mut target_sentence = vec![false; nsent];
         for t in tokens.iter().filter(|t| is_target(t)) {
@@ -432,7 +438,9 @@ impl Analyzer {
     /// Whether the target is the speaker of some sentence: "@actor said", "said @actor",
     /// "according to @actor".
     fn is_speaker(&self, tokens: &[Token], target: u32) -> bool {
-        let is_verb = |t: &Token| t.mask == NO_MASK && self.speech_stems.iter().any(|s| s.as_str() == &*t.text);
+        let is_verb = |t: &Token| {
+            t.mask == NO_MASK && self.speech_stems.iter().any(|s| s.as_str() == &*t.text)
+        };
         for (i, t) in tokens.iter().enumerate() {
             if t.mask != target {
                 continue;
@@ -466,7 +474,12 @@ impl Analyzer {
         self.stemmer.stem(word).into_owned()
     }
 
-    fn tokens(&self, text: &str, sents: &[Range<usize>], masks: &[(Range<usize>, u32)]) -> Vec<Token> {
+    fn tokens(
+        &self,
+        text: &str,
+        sents: &[Range<usize>],
+        masks: &[(Range<usize>, u32)],
+    ) -> Vec<Token> {
         // sentences are sorted and disjoint: binary search keeps long paragraphs linear
         let sentence_of = |pos: usize| {
             sents

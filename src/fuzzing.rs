@@ -16,7 +16,12 @@ use crate::report::{classify, ReportOptions};
 
 fn builtin() -> &'static (Model, Gazetteer) {
     static CELL: OnceLock<(Model, Gazetteer)> = OnceLock::new();
-    CELL.get_or_init(|| (Model::builtin().expect("built-in model"), Gazetteer::builtin()))
+    CELL.get_or_init(|| {
+        (
+            Model::builtin().expect("built-in model"),
+            Gazetteer::builtin(),
+        )
+    })
 }
 
 fn origin() -> &'static Path {
@@ -34,7 +39,10 @@ pub fn split(data: &[u8]) {
         assert_eq!(p.number, i + 1, "paragraphs are numbered from 1 in order");
         assert!(p.span.start >= last && p.span.start <= p.span.end && p.span.end <= text.len());
         assert!(text.is_char_boundary(p.span.start) && text.is_char_boundary(p.span.end));
-        assert!(!text[p.span.clone()].trim().is_empty(), "no empty paragraph");
+        assert!(
+            !text[p.span.clone()].trim().is_empty(),
+            "no empty paragraph"
+        );
         // what lies between paragraphs is white space only
         assert!(text[last..p.span.start].trim().is_empty());
         last = p.span.end;
@@ -62,7 +70,10 @@ pub fn split(data: &[u8]) {
         for a in &report.actors {
             if let Some(p) = &a.probabilities {
                 let sum = p.favor + p.against + p.neutral;
-                assert!((sum - 1.0).abs() < 1e-6, "stance probabilities sum to {sum}");
+                assert!(
+                    (sum - 1.0).abs() < 1e-6,
+                    "stance probabilities sum to {sum}"
+                );
             }
         }
     }
@@ -93,7 +104,9 @@ pub fn actors(data: &[u8]) {
 /// The CSV readers: article input, labels.csv, flat training CSV, gazetteer.
 pub fn csv(data: &[u8]) {
     let reader = Box::new(Cursor::new(data.to_vec()));
-    if let Ok(articles) = articles_from_reader(reader, PathBuf::from("<fuzz>"), "fuzz", InputFormat::Csv) {
+    if let Ok(articles) =
+        articles_from_reader(reader, PathBuf::from("<fuzz>"), "fuzz", InputFormat::Csv)
+    {
         for a in articles.take(1000).flatten() {
             assert!(!a.text.trim().is_empty());
         }
@@ -109,7 +122,9 @@ pub fn csv(data: &[u8]) {
 /// The JSONL readers: article input and NewsMTSC.
 pub fn jsonl(data: &[u8]) {
     let reader = Box::new(Cursor::new(data.to_vec()));
-    if let Ok(articles) = articles_from_reader(reader, PathBuf::from("<fuzz>"), "fuzz", InputFormat::Jsonl) {
+    if let Ok(articles) =
+        articles_from_reader(reader, PathBuf::from("<fuzz>"), "fuzz", InputFormat::Jsonl)
+    {
         for a in articles.take(1000).flatten() {
             assert!(!a.text.trim().is_empty());
         }

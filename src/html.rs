@@ -53,9 +53,9 @@ fn slug(prefix: &str, s: &str) -> String {
         }
     }
     // keep distinct names distinct even when they slug alike
-    let h = s
-        .bytes()
-        .fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let h = s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
     let _ = write!(out, "-{:06x}", h & 0xffffff);
     out
 }
@@ -86,7 +86,12 @@ fn highlight(text: &str, actor: &str, gazetteer: &Gazetteer) -> String {
 
 fn bar_chart(s: &CorpusSummary) -> String {
     // room for the longest name (about 7.5 px a character at 13 px)
-    let longest = s.actors.iter().map(|a| a.actor.chars().count()).max().unwrap_or(0);
+    let longest = s
+        .actors
+        .iter()
+        .map(|a| a.actor.chars().count())
+        .max()
+        .unwrap_or(0);
     let label_w = (20.0 + 7.5 * longest as f64).max(120.0);
     let (chart_w, row_h, top) = (640.0, 24.0, 30.0);
     let width = label_w + chart_w + 90.0;
@@ -173,7 +178,11 @@ fn line_chart(s: &CorpusSummary, periods: &[String]) -> String {
         }
     };
     let y_of = |v: f64| top + plot_h * (1.0 - v) / 2.0;
-    let index: BTreeMap<&str, usize> = periods.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -213,12 +222,19 @@ fn line_chart(s: &CorpusSummary, periods: &[String]) -> String {
         let rows = a.periods.as_deref().unwrap_or(&[]);
         let pts: Vec<(f64, f64, &crate::summary::PeriodRow)> = rows
             .iter()
-            .filter_map(|p| index.get(p.period.as_str()).map(|&i| (x_of(i), y_of(p.shares.favor - p.shares.against), p)))
+            .filter_map(|p| {
+                index
+                    .get(p.period.as_str())
+                    .map(|&i| (x_of(i), y_of(p.shares.favor - p.shares.against), p))
+            })
             .collect();
         if pts.is_empty() {
             continue;
         }
-        let path: Vec<String> = pts.iter().map(|(x, y, _)| format!("{x:.1},{y:.1}")).collect();
+        let path: Vec<String> = pts
+            .iter()
+            .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
+            .collect();
         let _ = write!(
             svg,
             "<g class=\"series\"><polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>",
@@ -266,7 +282,10 @@ fn evidence_item(out: &mut String, e: &EvidenceItem, side: &str, actor: &str, g:
         e.confidence,
         esc(e.title.as_deref().unwrap_or(&e.article)),
         e.paragraph,
-        e.date.as_deref().map(|d| format!(" · {}", esc(d))).unwrap_or_default()
+        e.date
+            .as_deref()
+            .map(|d| format!(" · {}", esc(d)))
+            .unwrap_or_default()
     );
 }
 
@@ -285,7 +304,12 @@ table{border-collapse:collapse}td,th{padding:.2em .6em;border-bottom:1px solid #
 td.num{text-align:right}";
 
 /// Writes the page.
-pub fn write_html(out: &mut dyn Write, s: &CorpusSummary, g: &Gazetteer, title: &str) -> io::Result<()> {
+pub fn write_html(
+    out: &mut dyn Write,
+    s: &CorpusSummary,
+    g: &Gazetteer,
+    title: &str,
+) -> io::Result<()> {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -309,9 +333,14 @@ pub fn write_html(out: &mut dyn Write, s: &CorpusSummary, g: &Gazetteer, title: 
     );
     h.push_str("<h2>Stance by actor</h2>\n<p class=\"legend\">");
     for (name, colour) in [("against", AGAINST), ("neutral", NEUTRAL), ("favor", FAVOR)] {
-        let _ = write!(h, "<span><i style=\"background:{colour}\"></i>{name}</span>");
+        let _ = write!(
+            h,
+            "<span><i style=\"background:{colour}\"></i>{name}</span>"
+        );
     }
-    h.push_str("<span>share of each actor's articles; number of articles on the right</span></p>\n");
+    h.push_str(
+        "<span>share of each actor's articles; number of articles on the right</span></p>\n",
+    );
     if s.actors.is_empty() {
         h.push_str("<p>No actor found.</p>\n");
     } else {
@@ -346,7 +375,10 @@ pub fn write_html(out: &mut dyn Write, s: &CorpusSummary, g: &Gazetteer, title: 
             pct(r.neutral),
             r.mean_confidence.map(|c| format!("{c:.2}")).unwrap_or_else(|| "-".into())
         );
-        for (side, items) in [("favor", &a.evidence.favor), ("against", &a.evidence.against)] {
+        for (side, items) in [
+            ("favor", &a.evidence.favor),
+            ("against", &a.evidence.against),
+        ] {
             for e in items {
                 evidence_item(&mut h, e, side, &a.actor, g);
                 cited.entry(e.article.as_str()).or_insert(e);
@@ -362,7 +394,11 @@ pub fn write_html(out: &mut dyn Write, s: &CorpusSummary, g: &Gazetteer, title: 
         for (id, e) in &cited {
             let link = match &e.url {
                 Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
-                    format!("<a href=\"{}\">{}</a>", esc(u), esc(e.title.as_deref().unwrap_or("")))
+                    format!(
+                        "<a href=\"{}\">{}</a>",
+                        esc(u),
+                        esc(e.title.as_deref().unwrap_or(""))
+                    )
                 }
                 _ => esc(e.title.as_deref().unwrap_or("")),
             };
@@ -386,7 +422,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 
     #[test]

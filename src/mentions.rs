@@ -163,7 +163,11 @@ pub fn score_dir(dir: &Path, gazetteer: &Gazetteer) -> Result<MentionScores> {
         s.passages += 1;
         let detected = resolved_mentions(gazetteer, &plain);
         s.detected += detected.len();
-        let fname = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let fname = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         for d in &detected {
             let name = gazetteer.actor_name(d.actor);
             if gold

@@ -9,14 +9,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::actors::Gazetteer;
+use crate::data::Example;
 use crate::data::{Target, Task};
 use crate::error::{Error, Result};
-use crate::data::Example;
 use crate::features::{Analyzer, AnalyzerConfig, Bag, Feat, Prepared};
-use crate::resolve::{text_masks, Mask};
-use crate::vectorize::{Compound, ABSENT};
 use crate::logistic::FittedLogistic;
+use crate::resolve::{text_masks, Mask};
 use crate::vectorize::Vectorizer;
+use crate::vectorize::{Compound, ABSENT};
 
 /// The format name written in every model file.
 pub const FORMAT: &str = "stance-model";
@@ -278,7 +278,12 @@ impl Model {
 
     /// Predicts both tasks for actor `target` of a prepared paragraph, straight from its
     /// features (the fast path of classify; equal to `predict_bag` of its bag).
-    pub fn predict_prepared(&self, p: &Prepared, target: u32, cache: &mut ColumnCache) -> PairPrediction {
+    pub fn predict_prepared(
+        &self,
+        p: &Prepared,
+        target: u32,
+        cache: &mut ColumnCache,
+    ) -> PairPrediction {
         let analyzer = self.analyzer();
         let v = &self.vectorizer;
         let row = match v.compound() {

@@ -223,7 +223,9 @@ pub fn classify(
         let analyzer = model.analyzer();
         let prepared = analyzer.prepare(
             ptext,
-            res.iter().map(|r| (r.span.clone(), r.actor as u32)).collect(),
+            res.iter()
+                .map(|r| (r.span.clone(), r.actor as u32))
+                .collect(),
         );
         cache.reset(prepared.len());
         for a in actors {
@@ -236,7 +238,10 @@ pub fn classify(
             persons.dedup();
             by_actor.entry(a).or_default().push(PairResult {
                 paragraph: p.number,
-                mentions: res.iter().filter(|r| r.actor == a && r.how != How::Topic).count(),
+                mentions: res
+                    .iter()
+                    .filter(|r| r.actor == a && r.how != How::Topic)
+                    .count(),
                 stance: pred.stance,
                 sentiment: pred.sentiment,
                 bag: options.explain.then(|| analyzer.bag(&prepared, a as u32)),
@@ -390,7 +395,9 @@ fn persons(pairs: &[PairResult], para_text: &BTreeMap<usize, &str>) -> Vec<Perso
     let mut by: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, p) in pairs.iter().enumerate() {
         for s in &p.persons {
-            let e = by.entry(person_key(s)).or_insert_with(|| (s.clone(), Vec::new()));
+            let e = by
+                .entry(person_key(s))
+                .or_insert_with(|| (s.clone(), Vec::new()));
             if s.len() > e.0.len() {
                 e.0 = s.clone();
             }
@@ -405,7 +412,9 @@ fn persons(pairs: &[PairResult], para_text: &BTreeMap<usize, &str>) -> Vec<Perso
             let pp: Option<Vec<Vec<f64>>> = idx.iter().map(|&i| pairs[i].stance.clone()).collect();
             let stance = pp.as_deref().map(article_level);
             let ev = match (&stance, &pp) {
-                (Some(s), Some(pp)) => idx[argmax(&pp.iter().map(|p| p[argmax(s)]).collect::<Vec<_>>())],
+                (Some(s), Some(pp)) => {
+                    idx[argmax(&pp.iter().map(|p| p[argmax(s)]).collect::<Vec<_>>())]
+                }
                 _ => idx[0],
             };
             let para = pairs[ev].paragraph;
@@ -422,7 +431,12 @@ fn persons(pairs: &[PairResult], para_text: &BTreeMap<usize, &str>) -> Vec<Perso
             }
         })
         .collect();
-    out.sort_by(|a, b| b.paragraphs.len().cmp(&a.paragraphs.len()).then(a.person.cmp(&b.person)));
+    out.sort_by(|a, b| {
+        b.paragraphs
+            .len()
+            .cmp(&a.paragraphs.len())
+            .then(a.person.cmp(&b.person))
+    });
     out
 }
 

@@ -65,43 +65,201 @@ const LOCATIVE: &[&str] = &[
 /// Words that make a country or demonym mention a person: "the Russian president",
 /// "Ukraine's chief negotiator" (with at most two of [`TITLE_MODIFIERS`] before them).
 const TITLES: &[&str] = &[
-    "president", "president-elect", "minister", "chancellor", "leader", "negotiator",
-    "spokesman", "spokeswoman", "spokesperson", "envoy", "ambassador", "premier", "king",
-    "monarch", "emir", "diplomat",
+    "president",
+    "president-elect",
+    "minister",
+    "chancellor",
+    "leader",
+    "negotiator",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "ambassador",
+    "premier",
+    "king",
+    "monarch",
+    "emir",
+    "diplomat",
 ];
 const TITLE_MODIFIERS: &[&str] = &[
     "foreign", "prime", "defence", "defense", "chief", "deputy", "top", "former", "new", "vice",
 ];
 
 const TRAVEL: &[&str] = &[
-    "flew", "fly", "flies", "flying", "travel", "travels", "travelled", "traveled", "travelling",
-    "traveling", "go", "goes", "went", "going", "back", "return", "returned", "returns", "trip",
-    "visit", "came", "come", "comes", "arrived", "arrive", "headed", "heading", "moved",
-    "journey", "drove", "sailed", "route",
+    "flew",
+    "fly",
+    "flies",
+    "flying",
+    "travel",
+    "travels",
+    "travelled",
+    "traveled",
+    "travelling",
+    "traveling",
+    "go",
+    "goes",
+    "went",
+    "going",
+    "back",
+    "return",
+    "returned",
+    "returns",
+    "trip",
+    "visit",
+    "came",
+    "come",
+    "comes",
+    "arrived",
+    "arrive",
+    "headed",
+    "heading",
+    "moved",
+    "journey",
+    "drove",
+    "sailed",
+    "route",
 ];
 
 const THINGS: &[&str] = &[
-    "gas", "oil", "uranium", "grain", "goods", "bank", "banks", "territory", "territories",
-    "airspace", "soil", "waters", "television", "tv", "reporters", "journalists", "media",
-    "newspaper", "national", "nationals", "citizens", "consulate", "limousine", "economy",
-    "assets", "market", "markets", "exports", "imports", "energy", "border", "borders", "treaty",
-    "crisis", "conflict", "war", "summit", "headquarters", "membership", "bid", "formula",
-    "palace", "street", "question", "issue", "file", "front", "frontline", "region", "coast",
-    "port", "ports", "capital", "countryside", "steel", "wheat", "fertiliser", "fertilizer",
-    "coal", "diamonds", "aluminium", "aluminum", "titanium", "pipeline", "pipelines", "rouble",
-    "ruble", "dollar", "currency", "stocks", "bonds", "debt", "language", "speakers",
-    "minority", "airport", "airports", "city", "embassy", "liquefied", "crude", "central",
+    "gas",
+    "oil",
+    "uranium",
+    "grain",
+    "goods",
+    "bank",
+    "banks",
+    "territory",
+    "territories",
+    "airspace",
+    "soil",
+    "waters",
+    "television",
+    "tv",
+    "reporters",
+    "journalists",
+    "media",
+    "newspaper",
+    "national",
+    "nationals",
+    "citizens",
+    "consulate",
+    "limousine",
+    "economy",
+    "assets",
+    "market",
+    "markets",
+    "exports",
+    "imports",
+    "energy",
+    "border",
+    "borders",
+    "treaty",
+    "crisis",
+    "conflict",
+    "war",
+    "summit",
+    "headquarters",
+    "membership",
+    "bid",
+    "formula",
+    "palace",
+    "street",
+    "question",
+    "issue",
+    "file",
+    "front",
+    "frontline",
+    "region",
+    "coast",
+    "port",
+    "ports",
+    "capital",
+    "countryside",
+    "steel",
+    "wheat",
+    "fertiliser",
+    "fertilizer",
+    "coal",
+    "diamonds",
+    "aluminium",
+    "aluminum",
+    "titanium",
+    "pipeline",
+    "pipelines",
+    "rouble",
+    "ruble",
+    "dollar",
+    "currency",
+    "stocks",
+    "bonds",
+    "debt",
+    "language",
+    "speakers",
+    "minority",
+    "airport",
+    "airports",
+    "city",
+    "embassy",
+    "liquefied",
+    "crude",
+    "central",
 ];
 
 const PERSON_PRONOUNS: &[&str] = &["he", "him", "his", "she", "her"];
 
 const SAY: &[&str] = &[
-    "said", "says", "would", "will", "had", "has", "was", "is", "wanted", "wants", "called",
-    "calls", "insisted", "insists", "warned", "warns", "added", "argued", "argues", "stressed",
-    "regretted", "regrets", "expected", "expects", "hoped", "hopes", "regarded", "regards",
-    "expelled", "decided", "recalled", "closed", "summoned", "threatened", "promised",
-    "declined", "refused", "rejected", "agreed", "accepted", "welcomed", "announced",
-    "responded", "replied", "noted", "urged", "could", "should", "did", "does", "also",
+    "said",
+    "says",
+    "would",
+    "will",
+    "had",
+    "has",
+    "was",
+    "is",
+    "wanted",
+    "wants",
+    "called",
+    "calls",
+    "insisted",
+    "insists",
+    "warned",
+    "warns",
+    "added",
+    "argued",
+    "argues",
+    "stressed",
+    "regretted",
+    "regrets",
+    "expected",
+    "expects",
+    "hoped",
+    "hopes",
+    "regarded",
+    "regards",
+    "expelled",
+    "decided",
+    "recalled",
+    "closed",
+    "summoned",
+    "threatened",
+    "promised",
+    "declined",
+    "refused",
+    "rejected",
+    "agreed",
+    "accepted",
+    "welcomed",
+    "announced",
+    "responded",
+    "replied",
+    "noted",
+    "urged",
+    "could",
+    "should",
+    "did",
+    "does",
+    "also",
 ];
 
 const SHORT_PERSON: &[&str] = &[
@@ -159,7 +317,10 @@ fn lower(text: &str, r: &Range<usize>) -> String {
 }
 
 /// The words that end before `span` (in order) and those that start at or after its end.
-fn around<'a>(ws: &'a [Range<usize>], span: &Range<usize>) -> (&'a [Range<usize>], &'a [Range<usize>]) {
+fn around<'a>(
+    ws: &'a [Range<usize>],
+    span: &Range<usize>,
+) -> (&'a [Range<usize>], &'a [Range<usize>]) {
     let before = ws.partition_point(|w| w.end <= span.start);
     let after = ws.partition_point(|w| w.start < span.end);
     (&ws[..before], &ws[after.max(before)..])
@@ -167,16 +328,14 @@ fn around<'a>(ws: &'a [Range<usize>], span: &Range<usize>) -> (&'a [Range<usize>
 
 /// Whether the gazetteer mention `span` (of `kind`) is a place or topic in `text`.
 fn is_topic(text: &str, ws: &[Range<usize>], span: &Range<usize>, kind: AliasKind) -> bool {
-    let placelike = matches!(kind, AliasKind::Country | AliasKind::Place | AliasKind::Demonym);
+    let placelike = matches!(
+        kind,
+        AliasKind::Country | AliasKind::Place | AliasKind::Demonym
+    );
     let surface = &text[span.clone()];
     // the words just before and just after the mention
     let (pre, post) = around(ws, span);
-    let before: Vec<String> = pre
-        .iter()
-        .rev()
-        .take(3)
-        .map(|w| lower(text, w))
-        .collect();
+    let before: Vec<String> = pre.iter().rev().take(3).map(|w| lower(text, w)).collect();
     let after = post.first().map(|w| lower(text, w));
     // a possessive names the owner, which acts ("Moscow's decision")
     let possessive = surface.ends_with("'s") || surface.ends_with("’s");
@@ -286,7 +445,11 @@ pub fn resolve(g: &Gazetteer, paragraphs: &[&str]) -> Vec<Vec<Resolved>> {
         let mut res: Vec<Resolved> = Vec::new();
         // a quotation left open at the end of the previous paragraph and taken up again
         // here is still its speaker's: a zero-width mention at the start
-        let quotes = |t: &str| t.chars().filter(|&c| c == '"' || c == '“' || c == '”').count();
+        let quotes = |t: &str| {
+            t.chars()
+                .filter(|&c| c == '"' || c == '“' || c == '”')
+                .count()
+        };
         let opens_quote = text.starts_with(['"', '“']);
         if prev_open_quote && opens_quote {
             if let Some(a) = prev_persons.last() {
@@ -329,7 +492,9 @@ pub fn resolve(g: &Gazetteer, paragraphs: &[&str]) -> Vec<Vec<Resolved>> {
                     continue;
                 }
                 last_topic_end = None;
-                let surface = text[m.span.clone()].trim_end_matches("'s").trim_end_matches("’s");
+                let surface = text[m.span.clone()]
+                    .trim_end_matches("'s")
+                    .trim_end_matches("’s");
                 // "the Russian president", "Ukraine's chief negotiator": a person too
                 let titled = (m.kind != AliasKind::Person)
                     .then(|| title_after(text, &ws, &m.span))
@@ -374,7 +539,11 @@ pub fn resolve(g: &Gazetteer, paragraphs: &[&str]) -> Vec<Vec<Resolved>> {
                 let pick = if lw == "him" {
                     // an object: someone other than the last person named (the subject)
                     let last = all.last().map(|a| a.actor);
-                    all.iter().rev().find(|a| Some(a.actor) != last).or(all.last()).copied()
+                    all.iter()
+                        .rev()
+                        .find(|a| Some(a.actor) != last)
+                        .or(all.last())
+                        .copied()
                 } else {
                     all.last().copied()
                 };
@@ -450,7 +619,8 @@ pub fn resolve(g: &Gazetteer, paragraphs: &[&str]) -> Vec<Vec<Resolved>> {
                     let title = rest[..k].join(" ");
                     let a = match target {
                         "person" => {
-                            let all: Vec<&Antecedent> = prev_persons.iter().chain(&persons).collect();
+                            let all: Vec<&Antecedent> =
+                                prev_persons.iter().chain(&persons).collect();
                             // the last person whose own mention carried this title, else the last
                             all.iter()
                                 .rev()
@@ -462,11 +632,16 @@ pub fn resolve(g: &Gazetteer, paragraphs: &[&str]) -> Vec<Vec<Resolved>> {
                                 .or(all.last())
                                 .map(|a| (*a).clone())
                         }
-                        "nato" => nato.map(|n| Antecedent { actor: n, person: None }),
-                        "bloc" => bloc
-                            .clone()
-                            .or_else(|| prev_bloc.clone())
-                            .or_else(|| eu.map(|e| Antecedent { actor: e, person: None })),
+                        "nato" => nato.map(|n| Antecedent {
+                            actor: n,
+                            person: None,
+                        }),
+                        "bloc" => bloc.clone().or_else(|| prev_bloc.clone()).or_else(|| {
+                            eu.map(|e| Antecedent {
+                                actor: e,
+                                person: None,
+                            })
+                        }),
                         _ => thing.clone().or_else(|| prev_thing.clone()),
                     };
                     if let (Some(a), false) = (a, next_is_name) {
@@ -506,10 +681,12 @@ pub fn text_masks(g: &Gazetteer, text: &str) -> Vec<Mask> {
     let texts: Vec<&str> = paras.iter().map(|p| &text[p.span.clone()]).collect();
     let mut out = Vec::new();
     for (p, rs) in paras.iter().zip(resolve(g, &texts)) {
-        out.extend(
-            rs.into_iter()
-                .map(|r| (p.span.start + r.span.start..p.span.start + r.span.end, r.actor)),
-        );
+        out.extend(rs.into_iter().map(|r| {
+            (
+                p.span.start + r.span.start..p.span.start + r.span.end,
+                r.actor,
+            )
+        }));
     }
     out
 }
@@ -525,7 +702,13 @@ mod tests {
             .zip(paras)
             .map(|(rs, p)| {
                 rs.into_iter()
-                    .map(|r| (g.actor_name(r.actor).to_string(), p[r.span].to_string(), r.how))
+                    .map(|r| {
+                        (
+                            g.actor_name(r.actor).to_string(),
+                            p[r.span].to_string(),
+                            r.how,
+                        )
+                    })
                     .collect()
             })
             .collect()
@@ -537,7 +720,10 @@ mod tests {
             "Sergey Lavrov met Marco Rubio in Riyadh.",
             "He said the talks were useful. The minister added that his team was ready.",
         ]);
-        assert!(r[0].contains(&("Saudi Arabia".into(), "Riyadh".into(), How::Topic)), "{r:?}");
+        assert!(
+            r[0].contains(&("Saudi Arabia".into(), "Riyadh".into(), How::Topic)),
+            "{r:?}"
+        );
         assert_eq!(
             r[1],
             [
@@ -551,9 +737,17 @@ mod tests {
     #[test]
     fn topic_rule() {
         let r = run(&["Kyiv warned that Russian gas flows through Ukraine would stop, and Trump flew to Moscow."]);
-        let topics: Vec<&str> = r[0].iter().filter(|x| x.2 == How::Topic).map(|x| x.1.as_str()).collect();
+        let topics: Vec<&str> = r[0]
+            .iter()
+            .filter(|x| x.2 == How::Topic)
+            .map(|x| x.1.as_str())
+            .collect();
         assert_eq!(topics, ["Russian", "Moscow"], "{r:?}");
-        let names: Vec<&str> = r[0].iter().filter(|x| x.2 == How::Name).map(|x| x.1.as_str()).collect();
+        let names: Vec<&str> = r[0]
+            .iter()
+            .filter(|x| x.2 == How::Name)
+            .map(|x| x.1.as_str())
+            .collect();
         assert!(names.contains(&"Kyiv") && names.contains(&"Trump"), "{r:?}");
     }
 
@@ -566,7 +760,10 @@ mod tests {
         ];
         let r = resolve(&g, &paras);
         assert_eq!(r[1].len(), 2, "{:?}", r[1]);
-        assert_eq!((g.actor_name(r[1][0].actor), r[1][0].span.clone()), ("Russia", 0..0));
+        assert_eq!(
+            (g.actor_name(r[1][0].actor), r[1][0].span.clone()),
+            ("Russia", 0..0)
+        );
     }
 
     #[test]
@@ -574,7 +771,11 @@ mod tests {
         let r = run(&["NATO met on Friday. The alliance said it would not change course."]);
         assert_eq!(
             r[0].iter().map(|x| (x.0.as_str(), x.2)).collect::<Vec<_>>(),
-            [("NATO", How::Name), ("NATO", How::Short), ("NATO", How::Pronoun)]
+            [
+                ("NATO", How::Name),
+                ("NATO", How::Short),
+                ("NATO", How::Pronoun)
+            ]
         );
     }
 }

@@ -75,7 +75,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if let Ok(d) = chrono::DateTime::parse_from_rfc2822(s) {
         return Some(d.date_naive());
     }
-    for f in ["%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y"] {
+    for f in [
+        "%Y/%m/%d",
+        "%d.%m.%Y",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+    ] {
         if let Ok(d) = NaiveDate::parse_from_str(s, f) {
             return Some(d);
         }
@@ -172,7 +179,9 @@ fn stance_index(s: &str) -> Option<usize> {
 }
 
 fn sentiment_index(s: &str) -> Option<usize> {
-    ["positive", "negative", "neutral"].iter().position(|&l| l == s)
+    ["positive", "negative", "neutral"]
+        .iter()
+        .position(|&l| l == s)
 }
 
 /// Article counts per stance.
@@ -445,9 +454,14 @@ fn csv_cells(actor: &str, period: &str, s: &Shares, ev: Option<&SideEvidence>) -
         format!("{:.4}", s.positive),
         format!("{:.4}", s.negative),
         format!("{:.4}", s.sentiment_neutral),
-        s.mean_confidence.map(|c| format!("{c:.4}")).unwrap_or_default(),
+        s.mean_confidence
+            .map(|c| format!("{c:.4}"))
+            .unwrap_or_default(),
     ];
-    for side in [ev.and_then(|e| e.favor.first()), ev.and_then(|e| e.against.first())] {
+    for side in [
+        ev.and_then(|e| e.favor.first()),
+        ev.and_then(|e| e.against.first()),
+    ] {
         match side {
             Some(e) => row.extend([
                 e.article.clone(),
@@ -462,7 +476,11 @@ fn csv_cells(actor: &str, period: &str, s: &Shares, ev: Option<&SideEvidence>) -
 }
 
 /// Writes the summary in a text format (HTML is [`crate::html`]'s).
-pub fn write_summary(out: &mut dyn Write, s: &CorpusSummary, format: SummaryFormat) -> io::Result<()> {
+pub fn write_summary(
+    out: &mut dyn Write,
+    s: &CorpusSummary,
+    format: SummaryFormat,
+) -> io::Result<()> {
     match format {
         SummaryFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, s)?;
@@ -508,7 +526,13 @@ fn write_table(out: &mut dyn Write, s: &CorpusSummary) -> io::Result<()> {
     if s.actors.is_empty() {
         return Ok(());
     }
-    let w = s.actors.iter().map(|a| a.actor.chars().count()).max().unwrap_or(5).max(5);
+    let w = s
+        .actors
+        .iter()
+        .map(|a| a.actor.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     writeln!(
         out,
         "\n{:<w$}  {:>8}  {:>8}  {:>5}  {:>7}  {:>7}  {:>10}",
@@ -530,7 +554,10 @@ fn write_table(out: &mut dyn Write, s: &CorpusSummary) -> io::Result<()> {
     }
     writeln!(out, "\nstrongest evidence")?;
     for a in &s.actors {
-        for (side, items) in [("favor", &a.evidence.favor), ("against", &a.evidence.against)] {
+        for (side, items) in [
+            ("favor", &a.evidence.favor),
+            ("against", &a.evidence.against),
+        ] {
             for e in items {
                 writeln!(
                     out,
@@ -599,7 +626,10 @@ fn write_markdown(out: &mut dyn Write, s: &CorpusSummary) -> io::Result<()> {
         "| actor | side | confidence | article | ¶ | text |\n|---|---|---:|---|---:|---|"
     )?;
     for a in &s.actors {
-        for (side, items) in [("favor", &a.evidence.favor), ("against", &a.evidence.against)] {
+        for (side, items) in [
+            ("favor", &a.evidence.favor),
+            ("against", &a.evidence.against),
+        ] {
             for e in items {
                 writeln!(
                     out,
@@ -659,9 +689,19 @@ mod tests {
         }
         assert_eq!(parse_date("last Tuesday"), None);
         let e = NaiveDate::from_ymd_opt(2025, 5, 31).unwrap();
-        assert_eq!(Period::Month.labels(d, e), ["2025-03", "2025-04", "2025-05"]);
+        assert_eq!(
+            Period::Month.labels(d, e),
+            ["2025-03", "2025-04", "2025-05"]
+        );
         let w = Period::Week.labels(d, e);
-        assert_eq!((w.first().unwrap().as_str(), w.last().unwrap().as_str(), w.len()), ("2025-W09", "2025-W22", 14));
+        assert_eq!(
+            (
+                w.first().unwrap().as_str(),
+                w.last().unwrap().as_str(),
+                w.len()
+            ),
+            ("2025-W09", "2025-W22", 14)
+        );
         assert_eq!(Period::Month.label(d), "2025-03");
         assert_eq!(Period::Week.label(d), "2025-W09");
         // ISO week of 2024-12-30 belongs to 2025

@@ -103,7 +103,8 @@ pub fn validate(
                 let referred = ms.iter().any(|(_, a)| *a == idx);
                 if !named && referred {
                     // a pronoun from the previous paragraph counts: check in context
-                    let in_context = crate::resolve::text_masks(gazetteer, &e.text).len() < ms.len();
+                    let in_context =
+                        crate::resolve::text_masks(gazetteer, &e.text).len() < ms.len();
                     if !in_context {
                         st.topic_only += 1;
                     }

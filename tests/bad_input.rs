@@ -29,7 +29,12 @@ fn lone_cr_line_endings_separate_paragraphs() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| (a["actor"].as_str().unwrap().to_string(), a["paragraphs"].clone()))
+        .map(|a| {
+            (
+                a["actor"].as_str().unwrap().to_string(),
+                a["paragraphs"].clone(),
+            )
+        })
         .collect();
     paras.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
@@ -127,8 +132,7 @@ fn duplicate_article_ids_are_reported_with_a_warning() {
     let out = stance(&["classify", s(&f), "--format", "jsonl"]);
     assert_eq!(jsonl_ids(out.ok()), ["7", "7"]);
     assert!(
-        out.stderr
-            .contains("warning: ") && out.stderr.contains("article id `7` seen before"),
+        out.stderr.contains("warning: ") && out.stderr.contains("article id `7` seen before"),
         "{}",
         out.stderr
     );
@@ -151,7 +155,11 @@ fn jsonl_input_not_utf8_names_the_line() {
     let out = stance(&["classify", s(&f), "--format", "jsonl"]);
     assert_eq!(out.code, 1);
     assert_eq!(jsonl_ids(&out.stdout), ["a"]);
-    assert!(out.stderr.contains("u.jsonl:2: not valid UTF-8"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("u.jsonl:2: not valid UTF-8"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -210,8 +218,7 @@ fn out_under_a_file_is_an_error() {
     let d = Dir::new();
     let file = d.write("file", "x");
     let out = file.join("m.json");
-    stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out)])
-        .fatal("is not a folder");
+    stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out)]).fatal("is not a folder");
     assert_eq!(std::fs::read(&file).unwrap(), b"x");
 }
 

@@ -19,7 +19,13 @@ fn check(model: &Model, texts: &[String], exact: bool) -> usize {
             let mut actors: Vec<usize> = mentions.iter().map(|m| m.actor).collect();
             actors.sort_unstable();
             actors.dedup();
-            let prepared = a.prepare(pt, mentions.iter().map(|m| (m.span.clone(), m.actor as u32)).collect());
+            let prepared = a.prepare(
+                pt,
+                mentions
+                    .iter()
+                    .map(|m| (m.span.clone(), m.actor as u32))
+                    .collect(),
+            );
             cache.reset(prepared.len());
             for actor in actors {
                 let (t, o) = split_mentions(&mentions, actor);
@@ -43,9 +49,15 @@ fn check(model: &Model, texts: &[String], exact: bool) -> usize {
 
 fn held_out() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training-data/test/articles");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
-    files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
 }
 
 #[test]
@@ -59,12 +71,22 @@ fn trained(extra: &[&str]) -> Model {
     let out = d.path().join("m.json");
     let mini = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini");
     let st = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(["train", "--data", mini.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "train",
+            "--data",
+            mini.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .args(["--alphas", "1", "--no-calibration"])
         .args(extra)
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     Model::load(&out).unwrap()
 }
 

@@ -20,8 +20,21 @@ fn development_set_meets_the_targets() {
     assert!(s.precision() >= 0.95, "precision {:.3}", s.precision());
     assert!(s.recall() >= 0.95, "recall {:.3}", s.recall());
     // the topic rule keeps most place and topic uses out
-    assert!(s.on_topic_marks * 10 <= s.topic_marks, "{} of {} topic marks taken as actors", s.on_topic_marks, s.topic_marks);
-    for kind in ["name", "title", "capital", "country", "demonym", "seat", "collective"] {
+    assert!(
+        s.on_topic_marks * 10 <= s.topic_marks,
+        "{} of {} topic marks taken as actors",
+        s.on_topic_marks,
+        s.topic_marks
+    );
+    for kind in [
+        "name",
+        "title",
+        "capital",
+        "country",
+        "demonym",
+        "seat",
+        "collective",
+    ] {
         let (g, f) = s.by_kind[kind];
         assert_eq!(f, g, "{kind}: {f} of {g} found");
     }

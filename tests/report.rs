@@ -19,7 +19,14 @@ fn mini() -> PathBuf {
 
 /// The mini articles as dated JSONL: m1..m6 on 2025-01-10, 01-20, 02-05, 02-25, 03-15, 03-16.
 fn dated_jsonl(d: &Dir) -> PathBuf {
-    let dates = ["2025-01-10", "2025-01-20", "2025-02-05", "2025-02-25", "2025-03-15", "2025-03-16"];
+    let dates = [
+        "2025-01-10",
+        "2025-01-20",
+        "2025-02-05",
+        "2025-02-25",
+        "2025-03-15",
+        "2025-03-16",
+    ];
     let mut files: Vec<_> = std::fs::read_dir(mini())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -78,7 +85,10 @@ fn summary_counts_agree_with_the_article_reports() {
         for side in ["favor", "against"] {
             let ev = a["evidence"][side].as_array().unwrap();
             assert!(ev.len() <= 3);
-            let confs: Vec<f64> = ev.iter().map(|e| e["confidence"].as_f64().unwrap()).collect();
+            let confs: Vec<f64> = ev
+                .iter()
+                .map(|e| e["confidence"].as_f64().unwrap())
+                .collect();
             assert!(confs.windows(2).all(|w| w[0] >= w[1]), "{confs:?}");
         }
     }
@@ -103,7 +113,11 @@ fn reading_classify_output_gives_the_same_summary() {
     let bad = d.write("bad.jsonl", text);
     let r = stance(&["report", s(&bad), "--format", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("bad.jsonl:7: bad article report"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.jsonl:7: bad article report"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(json(&r.stdout)["articles"], 6);
 }
 
@@ -134,30 +148,66 @@ fn by_month_and_week() {
     let v = json(stance(&["report", s(&f), "--format", "json", "--by", "month"]).ok());
     assert_eq!(v["dated"], 6);
     assert_eq!(v["by"], "month");
-    assert_eq!(v["periods"], serde_json::json!(["2025-01", "2025-02", "2025-03"]));
+    assert_eq!(
+        v["periods"],
+        serde_json::json!(["2025-01", "2025-02", "2025-03"])
+    );
     let russia = &v["actors"][0];
     let per: Vec<(String, u64)> = russia["periods"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["period"].as_str().unwrap().to_string(), p["articles"].as_u64().unwrap()))
+        .map(|p| {
+            (
+                p["period"].as_str().unwrap().to_string(),
+                p["articles"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(per, [("2025-01".into(), 2), ("2025-02".into(), 2), ("2025-03".into(), 2)]);
+    assert_eq!(
+        per,
+        [
+            ("2025-01".into(), 2),
+            ("2025-02".into(), 2),
+            ("2025-03".into(), 2)
+        ]
+    );
     let v = json(stance(&["report", s(&f), "--format", "json", "--by", "week"]).ok());
     let periods = v["periods"].as_array().unwrap();
     assert_eq!(periods.first().unwrap(), "2025-W02");
     assert_eq!(periods.last().unwrap(), "2025-W11");
-    assert_eq!(periods.len(), 10, "every week between, with or without articles");
+    assert_eq!(
+        periods.len(),
+        10,
+        "every week between, with or without articles"
+    );
     // CSV: one `all` row per actor, then its periods
-    let c = stance(&["report", s(&f), "--format", "csv", "--by", "month", "--actor", "russia"]);
+    let c = stance(&[
+        "report",
+        s(&f),
+        "--format",
+        "csv",
+        "--by",
+        "month",
+        "--actor",
+        "russia",
+    ]);
     let rows: Vec<Vec<String>> = csv::Reader::from_reader(c.ok().as_bytes())
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
-    let keys: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let keys: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
     assert_eq!(
         keys,
-        [("Russia", "all"), ("Russia", "2025-01"), ("Russia", "2025-02"), ("Russia", "2025-03")]
+        [
+            ("Russia", "all"),
+            ("Russia", "2025-01"),
+            ("Russia", "2025-02"),
+            ("Russia", "2025-03")
+        ]
     );
 }
 
@@ -176,22 +226,53 @@ fn date_line_of_a_text_file() {
     let v = json(stance(&["report", s(&f), "--format", "json", "--by", "month"]).ok());
     assert_eq!(v["periods"], serde_json::json!(["2024-11"]));
     // a date that cannot be read: warned, kept out of the periods, still counted
-    let g = d.write("odd.txt", "Date: the day after\n\nMoscow welcomed the talks.\n");
+    let g = d.write(
+        "odd.txt",
+        "Date: the day after\n\nMoscow welcomed the talks.\n",
+    );
     let r = stance(&["report", s(&g), "--format", "json", "--by", "month"]);
     let v = json(r.ok());
-    assert_eq!((v["articles"].as_u64(), v["dated"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(
+        (v["articles"].as_u64(), v["dated"].as_u64()),
+        (Some(1), Some(0))
+    );
     assert!(r.stderr.contains("date `the day after`"), "{}", r.stderr);
 }
 
 #[test]
 fn filters() {
     let v = json(
-        stance(&["report", s(&mini()), "--format", "json", "--actor", "ukraine", "--actor", "Russia"]).ok(),
+        stance(&[
+            "report",
+            s(&mini()),
+            "--format",
+            "json",
+            "--actor",
+            "ukraine",
+            "--actor",
+            "Russia",
+        ])
+        .ok(),
     );
-    let names: Vec<&str> = v["actors"].as_array().unwrap().iter().map(|a| a["actor"].as_str().unwrap()).collect();
+    let names: Vec<&str> = v["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["actor"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Russia", "Ukraine"]);
     let all = json(stance(&["report", s(&mini()), "--format", "json"]).ok());
-    let few = json(stance(&["report", s(&mini()), "--format", "json", "--min-mentions", "5"]).ok());
+    let few = json(
+        stance(&[
+            "report",
+            s(&mini()),
+            "--format",
+            "json",
+            "--min-mentions",
+            "5",
+        ])
+        .ok(),
+    );
     let kept: Vec<&Value> = all["actors"]
         .as_array()
         .unwrap()
@@ -200,7 +281,8 @@ fn filters() {
         .collect();
     assert!(!kept.is_empty() && kept.len() < all["actors"].as_array().unwrap().len());
     assert_eq!(few["actors"].as_array().unwrap().len(), kept.len());
-    stance(&["report", s(&mini()), "--actor", "Atlantis"]).fatal("--actor `Atlantis`: not an actor");
+    stance(&["report", s(&mini()), "--actor", "Atlantis"])
+        .fatal("--actor `Atlantis`: not an actor");
 }
 
 /// Every `href="#x"` of the page points at an `id="x"`; nothing is loaded from elsewhere.
@@ -246,10 +328,14 @@ fn html_page_is_self_contained_with_charts_and_evidence() {
 }
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
 }
 
 #[test]
@@ -290,7 +376,11 @@ fn html_page_renders_in_headless_chromium() {
     };
     // the DOM after parsing: both charts and every bar are there
     let dom = run(&["--dump-dom"]);
-    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
     let stderr = String::from_utf8_lossy(&dom.stderr).into_owned();
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert_eq!(dom.matches("<svg").count(), 2, "{dom}");
@@ -300,8 +390,16 @@ fn html_page_renders_in_headless_chromium() {
     // and it paints: a screenshot that is not blank
     let png = d.path("shot.png");
     let shot = run(&[&format!("--screenshot={}", png.display())]);
-    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
     let bytes = std::fs::read(&png).expect("screenshot written");
     assert!(bytes.starts_with(b"\x89PNG"));
-    assert!(bytes.len() > 20_000, "screenshot is {} bytes: blank?", bytes.len());
+    assert!(
+        bytes.len() > 20_000,
+        "screenshot is {} bytes: blank?",
+        bytes.len()
+    );
 }

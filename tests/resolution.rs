@@ -15,7 +15,11 @@ fn report(text: &str, extra: &[&str]) -> Value {
 }
 
 fn actor<'a>(r: &'a Value, name: &str) -> Option<&'a Value> {
-    r["actors"].as_array().unwrap().iter().find(|a| a["actor"] == name)
+    r["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == name)
 }
 
 #[test]
@@ -54,20 +58,43 @@ fn by_person_breaks_rows_down() {
     let r = report(text, &["--by-person"]);
     let russia = actor(&r, "Russia").unwrap();
     let persons = russia["persons"].as_array().expect("persons");
-    let names: Vec<&str> = persons.iter().map(|p| p["person"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman Dmitry Peskov"], "{persons:?}");
+    let names: Vec<&str> = persons
+        .iter()
+        .map(|p| p["person"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Russian Foreign Minister Sergey Lavrov",
+            "Kremlin spokesman Dmitry Peskov"
+        ],
+        "{persons:?}"
+    );
     assert_eq!(persons[0]["paragraphs"], serde_json::json!([1, 3]));
     assert_eq!(persons[1]["paragraphs"], serde_json::json!([2]));
     for p in persons {
         let pr = &p["probabilities"];
-        let sum = pr["favor"].as_f64().unwrap() + pr["against"].as_f64().unwrap() + pr["neutral"].as_f64().unwrap();
+        let sum = pr["favor"].as_f64().unwrap()
+            + pr["against"].as_f64().unwrap()
+            + pr["neutral"].as_f64().unwrap();
         assert!((sum - 1.0).abs() < 1e-9);
     }
     // without the flag there is no `persons` field
-    assert!(actor(&report(text, &[]), "Russia").unwrap().get("persons").is_none());
+    assert!(actor(&report(text, &[]), "Russia")
+        .unwrap()
+        .get("persons")
+        .is_none());
     // the table shows one indented row per person
     let d = Dir::new();
     let f = d.write("a.txt", text);
     let t = stance(&["classify", s(&f), "--by-person"]);
-    assert_eq!(t.ok().lines().filter(|l| l.trim_start().starts_with('·')).count(), 2, "{}", t.stdout);
+    assert_eq!(
+        t.ok()
+            .lines()
+            .filter(|l| l.trim_start().starts_with('·'))
+            .count(),
+        2,
+        "{}",
+        t.stdout
+    );
 }
