@@ -53,10 +53,7 @@ fn slug(prefix: &str, s: &str) -> String {
         }
     }
     // keep distinct names distinct even when they slug alike
-    let h = s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    });
-    let _ = write!(out, "-{:06x}", h & 0xffffff);
+    let _ = write!(out, "-{:06x}", crate::vectorize::fnv1a(s) & 0xffffff);
     out
 }
 

@@ -96,18 +96,16 @@ pub fn validate(
                 });
             }
             if let Some(ms) = &e.mentions {
-                let named = crate::resolve::resolve(gazetteer, &[e.text.as_str()])
-                    .remove(0)
-                    .into_iter()
-                    .any(|r| r.actor == idx && r.how != crate::resolve::How::Topic);
-                let referred = ms.iter().any(|(_, a)| *a == idx);
-                if !named && referred {
-                    // a pronoun from the previous paragraph counts: check in context
-                    let in_context =
-                        crate::resolve::text_masks(gazetteer, &e.text).len() < ms.len();
-                    if !in_context {
-                        st.topic_only += 1;
-                    }
+                // named in the paragraph only as a place or topic, and not referred to by a
+                // pronoun carried over from the previous paragraph either
+                let alone = crate::resolve::resolve(gazetteer, &[e.text.as_str()]).remove(0);
+                let of_actor = alone.iter().filter(|r| r.actor == idx);
+                let named = of_actor
+                    .clone()
+                    .any(|r| r.how != crate::resolve::How::Topic);
+                let in_context = ms.iter().filter(|(_, a)| *a == idx).count();
+                if !named && of_actor.count() >= in_context && in_context > 0 {
+                    st.topic_only += 1;
                 }
             }
             para.entry((e.group.clone(), actor.clone()))

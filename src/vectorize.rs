@@ -137,7 +137,8 @@ impl Default for VectorizerSpec {
     }
 }
 
-fn fnv1a(s: &str) -> u64 {
+/// 64-bit FNV-1a of a string (stable across platforms and versions).
+pub(crate) fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in s.bytes() {
         h ^= b as u64;
