@@ -611,6 +611,25 @@ fn check_out_dir(out: &std::path::Path) -> Result<()> {
         };
         return Err(Error::input(out, None, why));
     }
+    // a folder we cannot write to: say so now, not after the work
+    let probe = out_dir.join(format!(".stance-write-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => {
+            return Err(Error::input(
+                out,
+                None,
+                format!("--out: cannot write in `{}`: {e}", out_dir.display()),
+            ))
+        }
+    }
     Ok(())
 }
 

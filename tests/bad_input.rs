@@ -4,7 +4,7 @@
 
 mod util;
 
-use util::{fixture, s, stance, Dir};
+use util::{fixture, s, stance, stance_unprivileged, Dir};
 
 fn jsonl_ids(stdout: &str) -> Vec<String> {
     stdout
@@ -69,15 +69,11 @@ fn broken_symlink_in_a_folder_is_reported_and_the_rest_classified() {
 fn unreadable_file_is_reported() {
     use std::os::unix::fs::PermissionsExt;
     let d = Dir::new();
+    // others may enter the folder, but not read the file
+    std::fs::set_permissions(d.tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let f = d.write("locked.txt", "Moscow welcomed the talks.");
     std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::File::open(&f).is_ok() {
-        // root reads anything: permissions cannot make a file unreadable here, and the
-        // broken-symlink test above covers an input that cannot be opened
-        eprintln!("skipped: running as root");
-        return;
-    }
-    stance(&["classify", s(&f)]).fatal("locked.txt: Permission denied");
+    stance_unprivileged(d.tmp.path(), &["classify", s(&f)]).fatal("locked.txt: Permission denied");
 }
 
 #[test]
@@ -227,16 +223,24 @@ fn out_under_a_file_is_an_error() {
 fn out_in_an_unwritable_folder_is_an_error() {
     use std::os::unix::fs::PermissionsExt;
     let d = Dir::new();
+    std::fs::set_permissions(d.tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let dir = d.path("ro");
     std::fs::create_dir(&dir).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
-    if std::fs::write(dir.join("probe"), "x").is_ok() {
-        eprintln!("skipped: running as root");
-        return;
-    }
+    // the training data, readable by anyone
+    let data = d.write(
+        "rows.csv",
+        "text,stance\nMoscow agreed.,favor\nKyiv refused.,against\n",
+    );
     let out = dir.join("m.json");
-    stance(&["train", "--data", s(&fixture("mini")), "--out", s(&out)]).fatal("ro");
+    // refused before any training, naming the folder
+    stance_unprivileged(
+        d.tmp.path(),
+        &["train", "--data", s(&data), "--out", s(&out)],
+    )
+    .fatal("--out: cannot write in");
     assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }
 
 #[test]

@@ -123,6 +123,41 @@ pub fn stance_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     Run::from(child.wait_with_output().unwrap())
 }
 
+/// Whether the tests run as root (who can read and write anything).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Runs `stance` as an unprivileged user: as root, through `setpriv` as `nobody`, so that
+/// file permissions apply; otherwise as the current user. The binary is copied into `dir`
+/// (which must be open to others) and run there, so that nothing of the checkout needs to be
+/// reachable by `nobody`.
+pub fn stance_unprivileged(dir: &Path, args: &[&str]) -> Run {
+    let bin = dir.join("stance-bin");
+    std::fs::copy(env!("CARGO_BIN_EXE_stance"), &bin).expect("copy the binary");
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    Run::from(
+        cmd.output()
+            .expect("run stance (setpriv from util-linux when root)"),
+    )
+}
+
 /// A path as &str.
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
