@@ -203,6 +203,35 @@ fn check_text(origin: &Path, line: Option<usize>, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The non-empty lines of a JSON-lines stream, each with its 1-based line number, trimmed
+/// and without a byte-order mark; a line that is not UTF-8 or cannot be read is an `Err`.
+fn json_lines(
+    reader: Box<dyn Read + Send>,
+    origin: PathBuf,
+) -> impl Iterator<Item = Result<(usize, String)>> {
+    let mut lines = BufReader::new(reader);
+    let mut n = 0usize;
+    let mut buf = Vec::new();
+    std::iter::from_fn(move || loop {
+        buf.clear();
+        n += 1;
+        match lines.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(Error::io(&origin, e))),
+        }
+        match std::str::from_utf8(&buf) {
+            Ok(s) => {
+                let line = s.trim_start_matches('\u{feff}').trim();
+                if !line.is_empty() {
+                    return Some(Ok((n, line.to_string())));
+                }
+            }
+            Err(_) => return Some(Err(Error::input(&origin, Some(n), "not valid UTF-8"))),
+        }
+    })
+}
+
 /// Opens one input as a stream of articles.
 pub fn articles(input: &Input, format: InputFormat) -> Result<Articles> {
     let (reader, origin) = open(input)?;
@@ -250,26 +279,10 @@ pub fn articles_from_reader(
             })
         }
         InputFormat::Jsonl => {
-            let mut lines = BufReader::new(reader);
-            let mut n = 0usize;
-            let mut buf = Vec::new();
-            let iter = std::iter::from_fn(move || loop {
-                buf.clear();
-                n += 1;
-                match lines.read_until(b'\n', &mut buf) {
-                    Ok(0) => return None,
-                    Ok(_) => {}
-                    Err(e) => return Some(Err(Error::io(&origin, e))),
-                }
-                let line = match std::str::from_utf8(&buf) {
-                    Ok(s) => s.trim_start_matches('\u{feff}').trim(),
-                    Err(_) => return Some(Err(Error::input(&origin, Some(n), "not valid UTF-8"))),
-                };
-                if line.is_empty() {
-                    continue;
-                }
-                let parsed: std::result::Result<JsonArticle, _> = serde_json::from_str(line);
-                return Some(match parsed {
+            let iter = json_lines(reader, origin.clone()).map(move |item| {
+                let (n, line) = item?;
+                let parsed: std::result::Result<JsonArticle, _> = serde_json::from_str(&line);
+                match parsed {
                     Err(e) => Err(Error::input(
                         &origin,
                         Some(n),
@@ -280,11 +293,11 @@ pub fn articles_from_reader(
                             serde_json::Value::String(s) => s,
                             serde_json::Value::Number(x) => x.to_string(),
                             _ => {
-                                return Some(Err(Error::input(
+                                return Err(Error::input(
                                     &origin,
                                     Some(n),
                                     "field id: must be a string or a number",
-                                )))
+                                ))
                             }
                         };
                         check_text(&origin, Some(n), &a.text).map(|_| Article {
@@ -295,7 +308,7 @@ pub fn articles_from_reader(
                             url: a.url,
                         })
                     }
-                });
+                }
             });
             Ok(Articles {
                 inner: Box::new(iter),
@@ -381,27 +394,9 @@ pub fn reports(
     input: &Input,
 ) -> Result<impl Iterator<Item = Result<crate::report::ArticleReport>>> {
     let (reader, origin) = open(input)?;
-    let mut lines = BufReader::new(reader);
-    let mut n = 0usize;
-    let mut buf = Vec::new();
-    Ok(std::iter::from_fn(move || loop {
-        buf.clear();
-        n += 1;
-        match lines.read_until(b'\n', &mut buf) {
-            Ok(0) => return None,
-            Ok(_) => {}
-            Err(e) => return Some(Err(Error::io(&origin, e))),
-        }
-        let line = match std::str::from_utf8(&buf) {
-            Ok(s) => s.trim_start_matches('\u{feff}').trim(),
-            Err(_) => return Some(Err(Error::input(&origin, Some(n), "not valid UTF-8"))),
-        };
-        if line.is_empty() {
-            continue;
-        }
-        return Some(
-            serde_json::from_str(line)
-                .map_err(|e| Error::input(&origin, Some(n), format!("bad article report: {e}"))),
-        );
+    Ok(json_lines(reader, origin.clone()).map(move |item| {
+        let (n, line) = item?;
+        serde_json::from_str(&line)
+            .map_err(|e| Error::input(&origin, Some(n), format!("bad article report: {e}")))
     }))
 }
