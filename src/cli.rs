@@ -211,6 +211,9 @@ pub struct TrainOpts {
     /// No speaker feature.
     #[arg(long)]
     pub no_speaker: bool,
+    /// Do not open a negation scope after "rather than" and "instead of".
+    #[arg(long)]
+    pub no_contrast: bool,
     /// Add role features (`a:word` where the actor is named first in a sentence, `p:word`
     /// where another actor is).
     #[arg(long)]
@@ -251,6 +254,7 @@ impl TrainOpts {
                 window: self.window,
                 speaker: !self.no_speaker,
                 roles: self.roles,
+                contrast: !self.no_contrast,
             },
             vectorizer: match self.hashing {
                 Some(bits) => VectorizerSpec::Hashing { bits },

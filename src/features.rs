@@ -46,6 +46,11 @@ pub struct AnalyzerConfig {
     /// Role features: in a sentence where the target is the first actor named (its likely
     /// agent), words also count as `a:word`; where another actor comes first, as `p:word`.
     pub roles: bool,
+    /// With `negation`: "rather than" and "instead of" open a negation scope too ("should
+    /// crown an agreement rather than start the process"). Absent in older model files,
+    /// which keep the behaviour they were trained with.
+    #[serde(default)]
+    pub contrast: bool,
 }
 
 impl Default for AnalyzerConfig {
@@ -59,6 +64,7 @@ impl Default for AnalyzerConfig {
             speaker: true,
             // measured: no gain under cross-validation at 300 articles (see docs/results.md)
             roles: false,
+            contrast: true,
         }
     }
 }
@@ -330,7 +336,7 @@ impl Analyzer {
                 .cloned()
                 .collect();
             if self.config.negation {
-                mark_negation(&mut v);
+                mark_negation(&mut v, self.config.contrast);
             }
             owned = v;
             &owned
@@ -505,7 +511,7 @@ impl Analyzer {
         self.words(&text[pos..], pos, &sentence_of, &mut out);
         if self.config.negation && self.config.mask_actors {
             // every placeholder ends a scope, whichever actor is the target
-            mark_negation(&mut out);
+            mark_negation(&mut out, self.config.contrast);
         }
         out
     }
@@ -622,15 +628,21 @@ impl Analyzer {
 
 /// Prefixes `not_` to up to three words after a negation cue, stopping at punctuation or
 /// at a placeholder.
-fn mark_negation(tokens: &mut [Token]) {
+fn mark_negation(tokens: &mut [Token], contrast: bool) {
     let mut left = 0;
+    let mut prev = empty();
     for t in tokens.iter_mut() {
         // punctuation, a placeholder or the target's marker ends the scope
         if t.punct || t.mask != NO_MASK {
             left = 0;
+            prev = empty();
             continue;
         }
-        if NEGATIONS.contains(&&*t.text) {
+        let opens_contrast = contrast
+            && ((&*t.text == "than" && &*prev == "rather")
+                || (&*t.text == "of" && &*prev == "instead"));
+        prev = t.text.clone();
+        if NEGATIONS.contains(&&*t.text) || opens_contrast {
             left = 3;
             continue;
         }
@@ -708,6 +720,19 @@ mod tests {
         assert!(f.contains(&"offici".to_string()), "{f:?}");
         let f = feats(AnalyzerConfig::default(), "Kyiv didn't agree.", "Kyiv", "");
         assert!(f.contains(&"not_agre".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn rather_than_opens_a_negation_scope() {
+        let text = "Medinsky said a summit should crown a deal rather than start talks.";
+        let f = feats(AnalyzerConfig::default(), text, "Medinsky", "");
+        assert!(f.contains(&"not_start".to_string()), "{f:?}");
+        let old = AnalyzerConfig {
+            contrast: false,
+            ..Default::default()
+        };
+        let f = feats(old, text, "Medinsky", "");
+        assert!(!f.iter().any(|x| x.starts_with("not_")), "{f:?}");
     }
 
     #[test]
