@@ -45,11 +45,13 @@ pub struct ReportWriter<W: Write> {
     count: usize,
 }
 
-fn fmt_p(p: Option<f64>) -> String {
+/// A probability with two decimals, or `-`.
+pub(crate) fn fmt_p(p: Option<f64>) -> String {
     p.map(|x| format!("{x:.2}")).unwrap_or_else(|| "-".into())
 }
 
-fn one_line(s: &str, max: usize) -> String {
+/// `s` on one line, cut to `max` characters with an ellipsis.
+pub(crate) fn one_line(s: &str, max: usize) -> String {
     let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
         flat

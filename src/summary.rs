@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::output::{fmt_p, one_line};
 use crate::report::ArticleReport;
 
 /// Period of the stance-over-time breakdown.
@@ -404,20 +405,6 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-fn conf(x: Option<f64>) -> String {
-    x.map(|c| format!("{c:.2}")).unwrap_or_else(|| "-".into())
-}
-
-fn one_line(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
-}
-
 /// The CSV columns: one row per actor (`period` = `all`) and, with `--by`, per actor and
 /// period (evidence cells empty).
 pub const CSV_HEADER: [&str; 19] = [
@@ -549,7 +536,7 @@ fn write_table(out: &mut dyn Write, s: &CorpusSummary) -> io::Result<()> {
             pct(r.favor),
             pct(r.against),
             pct(r.neutral),
-            conf(r.mean_confidence)
+            fmt_p(r.mean_confidence)
         )?;
     }
     writeln!(out, "\nstrongest evidence")?;
@@ -617,7 +604,7 @@ fn write_markdown(out: &mut dyn Write, s: &CorpusSummary) -> io::Result<()> {
             pct(r.favor),
             pct(r.against),
             pct(r.neutral),
-            conf(r.mean_confidence)
+            fmt_p(r.mean_confidence)
         )?;
     }
     writeln!(out, "\n### Strongest evidence\n")?;
