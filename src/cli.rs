@@ -227,6 +227,10 @@ pub struct TrainOpts {
     /// No temperature scaling.
     #[arg(long)]
     pub no_calibration: bool,
+    /// Decide article-level labels by the prevailing rule over the paragraph probabilities
+    /// instead of a model stacked on them.
+    #[arg(long)]
+    pub no_article_model: bool,
     /// Train on this fraction of the articles, chosen with --seed (for learning curves).
     #[arg(long, value_name = "F", default_value_t = 1.0)]
     pub sample_articles: f64,
@@ -268,6 +272,7 @@ impl TrainOpts {
             max_iterations: 500,
             calibrate: !self.no_calibration,
             sample: self.sample_articles,
+            article_model: !self.no_article_model,
         })
     }
 }

@@ -265,7 +265,13 @@ pub fn cross_validate(
                 .filter(|(_, &k)| k != f)
                 .map(|(e, _)| e.clone())
                 .collect(),
-            articles: Vec::new(),
+            // the article-level labels of the training folds (for the article model)
+            articles: data
+                .articles
+                .iter()
+                .filter(|a| fold_of.get(a.article.id.as_str()).is_some_and(|&k| k != f))
+                .cloned()
+                .collect(),
         };
         let model = train(
             &train_data,

@@ -4,9 +4,11 @@
 //! [`actors::Gazetteer`] finds the actors; for each (paragraph, actor) pair the
 //! [`features::Analyzer`] builds a bag of stemmed, masked, negation-marked n-grams, which a
 //! [`vectorize::Vectorizer`] turns into a TF-IDF row; two [`logistic`] models label the
-//! pair's stance and sentiment; [`report`] aggregates the pairs per actor.
+//! pair's stance and sentiment; [`report`] aggregates the pairs per actor
+//! ([`aggregate`] holds the stacked article-level model).
 
 pub mod actors;
+pub mod aggregate;
 pub mod article;
 pub mod error;
 pub mod features;

@@ -36,6 +36,10 @@ pub struct Classifier {
     /// Logits are divided by this before the softmax (fitted on out-of-fold predictions).
     pub temperature: f64,
     pub fitted: FittedLogistic,
+    /// Article-level decision stacked on the paragraph probabilities (absent in models
+    /// trained without article labels or before it existed: the prevailing rule is used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<crate::aggregate::ArticleModel>,
 }
 
 impl Classifier {
@@ -172,6 +176,10 @@ impl Model {
                 c.fitted
                     .check()
                     .map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
+                if let Some(a) = &c.article {
+                    a.check()
+                        .map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
+                }
                 if c.fitted.n_features != m.vectorizer.ncols()
                     || c.labels.len() != c.fitted.n_classes
                 {

@@ -283,9 +283,16 @@ fn sentiment_probs(p: &[f64]) -> SentimentProbabilities {
     }
 }
 
-/// Article-level probabilities over (first, second, neutral) labels from paragraph ones.
-fn article_level(per_paragraph: &[Vec<f64>]) -> Vec<f64> {
-    prevailing(per_paragraph, 0, 1).to_vec()
+/// Article-level probabilities over (first, second, neutral) labels from paragraph ones:
+/// the classifier's stacked article model, or the prevailing rule without one.
+fn article_level(
+    classifier: Option<&crate::model::Classifier>,
+    per_paragraph: &[Vec<f64>],
+) -> Vec<f64> {
+    match classifier.and_then(|c| c.article.as_ref()) {
+        Some(m) => m.probabilities(per_paragraph),
+        None => prevailing(per_paragraph, 0, 1).to_vec(),
+    }
 }
 
 /// The explanation of `task`'s decision `label` from the pair `p`.
@@ -315,8 +322,12 @@ fn aggregate(
 ) -> ActorReport {
     let stance_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.stance.clone()).collect();
     let sent_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.sentiment.clone()).collect();
-    let stance = stance_pp.as_deref().map(article_level);
-    let sentiment = sent_pp.as_deref().map(article_level);
+    let stance = stance_pp
+        .as_deref()
+        .map(|pp| article_level(model.classifier(Task::Stance), pp));
+    let sentiment = sent_pp
+        .as_deref()
+        .map(|pp| article_level(model.classifier(Task::Sentiment), pp));
     // evidence: the paragraph most confident in the chosen stance (or, without a stance
     // model, the one with the most mentions)
     let ev = match (&stance, &stance_pp) {
@@ -361,7 +372,7 @@ fn aggregate(
                     .and_then(|s| explain(model, Task::Sentiment, &pairs[sent_ev], argmax(s))),
             }
         }),
-        persons: options.by_person.then(|| persons(pairs, para_text)),
+        persons: options.by_person.then(|| persons(model, pairs, para_text)),
         paragraph_decisions: options.paragraphs.then(|| {
             pairs
                 .iter()
@@ -390,7 +401,11 @@ fn person_key(surface: &str) -> String {
         .to_lowercase()
 }
 
-fn persons(pairs: &[PairResult], para_text: &BTreeMap<usize, &str>) -> Vec<PersonReport> {
+fn persons(
+    model: &Model,
+    pairs: &[PairResult],
+    para_text: &BTreeMap<usize, &str>,
+) -> Vec<PersonReport> {
     // key -> (longest surface, pair indices)
     let mut by: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, p) in pairs.iter().enumerate() {
@@ -410,7 +425,9 @@ fn persons(pairs: &[PairResult], para_text: &BTreeMap<usize, &str>) -> Vec<Perso
         .into_values()
         .map(|(person, idx)| {
             let pp: Option<Vec<Vec<f64>>> = idx.iter().map(|&i| pairs[i].stance.clone()).collect();
-            let stance = pp.as_deref().map(article_level);
+            let stance = pp
+                .as_deref()
+                .map(|pp| article_level(model.classifier(Task::Stance), pp));
             let ev = match (&stance, &pp) {
                 (Some(s), Some(pp)) => {
                     idx[argmax(&pp.iter().map(|p| p[argmax(s)]).collect::<Vec<_>>())]

@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::actors::Gazetteer;
-use crate::data::{Example, LabelledData, Task};
+use crate::aggregate::ArticleModel;
+use crate::data::{Example, LabelledData, Target, Task};
 use crate::error::{Error, Result};
 use crate::features::{Analyzer, AnalyzerConfig, Bag};
 use crate::logistic::{argmax, softmax, LogisticParams};
@@ -35,6 +36,9 @@ pub struct TrainConfig {
     /// Train on this fraction of the articles (groups), chosen with the seed (for learning
     /// curves). 1.0 = all.
     pub sample: f64,
+    /// Stack an article-level model on the out-of-fold paragraph predictions (needs
+    /// article-level labels; see [`crate::aggregate`]).
+    pub article_model: bool,
 }
 
 impl Default for TrainConfig {
@@ -48,6 +52,7 @@ impl Default for TrainConfig {
             max_iterations: 500,
             calibrate: true,
             sample: 1.0,
+            article_model: true,
         }
     }
 }
@@ -106,7 +111,19 @@ fn sample_groups(data: &LabelledData, fraction: f64, seed: u64) -> LabelledData 
             .filter(|(_, &r)| r <= cutoff)
             .map(|(e, _)| e.clone())
             .collect(),
-        articles: Vec::new(),
+        articles: {
+            let kept: std::collections::BTreeSet<&str> = groups
+                .iter()
+                .zip(&rank)
+                .filter(|(_, &r)| r <= cutoff)
+                .map(|(g, _)| *g)
+                .collect();
+            data.articles
+                .iter()
+                .filter(|a| kept.contains(a.article.id.as_str()))
+                .cloned()
+                .collect()
+        },
     }
 }
 
@@ -143,6 +160,75 @@ fn fit_temperature(logits: &[Vec<f64>], gold: &[usize]) -> f64 {
     (((a + b) / 2.0).exp() * 1e6).round() / 1e6
 }
 
+/// Fewest (article, actor) labels to fit an article model on.
+const MIN_ARTICLE_LABELS: usize = 30;
+
+/// The article-level model of `task`, fitted on the out-of-fold paragraph probabilities
+/// `probs` (one per entry of `rows`, indices into `data.examples`) grouped by (article,
+/// actor), against the article-level labels. `None` when the data has too few of them.
+fn fit_article_model(
+    data: &LabelledData,
+    task: Task,
+    rows: &[usize],
+    probs: &[Vec<f64>],
+    progress: &dyn Progress,
+) -> Result<Option<ArticleModel>> {
+    use std::collections::BTreeMap;
+    let gold: BTreeMap<(&str, &str), usize> = data
+        .articles
+        .iter()
+        .flat_map(|a| {
+            a.labels.iter().map(move |(actor, &(st, se))| {
+                let g = match task {
+                    Task::Stance => st,
+                    Task::Sentiment => se,
+                };
+                ((a.article.id.as_str(), actor.as_str()), g)
+            })
+        })
+        .collect();
+    // (article, actor) -> [(paragraph, probabilities)]
+    let mut groups: BTreeMap<(&str, &str), Vec<(usize, &Vec<f64>)>> = BTreeMap::new();
+    for (&i, p) in rows.iter().zip(probs) {
+        let e = &data.examples[i];
+        if let (Target::Actor(actor), Some(par)) = (&e.target, e.paragraph) {
+            let key = (e.group.as_str(), actor.as_str());
+            if gold.contains_key(&key) {
+                groups.entry(key).or_default().push((par, p));
+            }
+        }
+    }
+    let mut inputs = Vec::new();
+    let mut y = Vec::new();
+    for (key, mut v) in groups {
+        v.sort_by_key(|(par, _)| *par);
+        inputs.push(v.into_iter().map(|(_, p)| p.clone()).collect::<Vec<_>>());
+        y.push(gold[&key]);
+    }
+    let mut seen = [0usize; 3];
+    for &c in &y {
+        seen[c] += 1;
+    }
+    if y.len() < MIN_ARTICLE_LABELS || seen.iter().filter(|&&c| c > 0).count() < 2 {
+        if !data.articles.is_empty() {
+            progress.message(&format!(
+                "{}: {} article-level labels are too few for the article model; using the \
+                 prevailing rule",
+                task.name(),
+                y.len()
+            ));
+        }
+        return Ok(None);
+    }
+    let m = ArticleModel::fit(&inputs, &y)?;
+    progress.message(&format!(
+        "{}: article model fitted on {} (article, actor) labels",
+        task.name(),
+        y.len()
+    ));
+    Ok(Some(m))
+}
+
 /// Trains a model on `data`.
 pub fn train(
     data: &LabelledData,
@@ -173,7 +259,7 @@ pub fn train(
     ));
     let all_bags = bags(&data.examples, &analyzer, gazetteer);
     let mut summaries = Vec::new();
-    let mut chosen: Vec<(Task, f64, f64)> = Vec::new();
+    let mut chosen: Vec<(Task, f64, f64, Option<ArticleModel>)> = Vec::new();
     for task in Task::ALL {
         let rows: Vec<usize> = (0..data.examples.len())
             .filter(|&i| data.examples[i].label(task).is_some())
@@ -203,14 +289,17 @@ pub fn train(
         let mut ngroups = groups.clone();
         ngroups.sort_unstable();
         ngroups.dedup();
-        // nothing to choose and nothing to calibrate: no inner cross-validation needed
-        let k = if config.alphas.len() == 1 && !config.calibrate {
+        // nothing to choose, calibrate or stack: no inner cross-validation needed
+        let stack = config.article_model
+            && data.articles.iter().map(|a| a.labels.len()).sum::<usize>() >= MIN_ARTICLE_LABELS;
+        let k = if config.alphas.len() == 1 && !config.calibrate && !stack {
             0
         } else {
             config.folds.min(ngroups.len())
         };
         let mut cv = Vec::new();
         let (mut alpha, mut temperature, mut cv_ece) = (config.alphas[0], 1.0, None);
+        let mut article = None;
         if k >= 2 {
             progress.message(&format!(
                 "{}: {} rows, choosing alpha by {k}-fold cross-validation",
@@ -229,7 +318,7 @@ pub fn train(
                     return Err(Error::Training(format!(
                         "{}: {} rows are too few for {k}-fold cross-validation (a fold's \
                          training part holds a single class); label more data, or skip the \
-                         cross-validation with one --alphas value and --no-calibration",
+                         cross-validation with one --alphas value, --no-calibration and --no-article-model",
                         task.name(),
                         rows.len()
                     )));
@@ -296,8 +385,11 @@ pub fn train(
             }
             let probs: Vec<Vec<f64>> = logits.iter().map(|z| softmax(z, temperature)).collect();
             cv_ece = Some(expected_calibration_error(&probs, &y, 10));
+            if config.article_model {
+                article = fit_article_model(data, task, &rows, &probs, progress)?;
+            }
         }
-        chosen.push((task, alpha, temperature));
+        chosen.push((task, alpha, temperature, article));
         summaries.push(TaskSummary {
             task: task.name().to_string(),
             rows: rows.len(),
@@ -319,7 +411,7 @@ pub fn train(
     let used: Vec<&Bag> = all_bags.iter().collect();
     let vectorizer = Vectorizer::fit(config.vectorizer, &used);
     let mut classifiers: Vec<(Task, Classifier)> = Vec::new();
-    for (si, (task, alpha, temperature)) in chosen.into_iter().enumerate() {
+    for (si, (task, alpha, temperature, article)) in chosen.into_iter().enumerate() {
         progress.message(&format!("{}: final fit, alpha {alpha}", task.name()));
         let rows: Vec<usize> = (0..data.examples.len())
             .filter(|&i| data.examples[i].label(task).is_some())
@@ -344,6 +436,7 @@ pub fn train(
                 alpha,
                 temperature,
                 fitted,
+                article,
             },
         ));
     }

@@ -32,3 +32,58 @@ fn shipped_model_never_saw_the_test_split() {
         .collect();
     assert_eq!(data, ["training-data"]);
 }
+
+#[test]
+fn shipped_model_decides_articles_with_a_stacked_model_and_old_models_still_work() {
+    let shipped = std::fs::read(root().join("models/stance-model.json")).unwrap();
+    let mut m: serde_json::Value = serde_json::from_slice(&shipped).unwrap();
+    for task in ["stance", "sentiment"] {
+        let a = &m[task]["article"];
+        assert!(
+            a.is_object(),
+            "{task}: no article model in the shipped model"
+        );
+        assert!(a["rows"].as_u64().unwrap() > 1000, "{task}: {}", a["rows"]);
+    }
+    let article = "examples/helsinki-backchannel.txt";
+    let stacked: serde_json::Value =
+        serde_json::from_str(stance(&["classify", "--format", "json", article]).ok()).unwrap();
+    // a model written before the article model existed has no `article` field: it loads,
+    // and article-level labels come from the prevailing rule instead
+    for task in ["stance", "sentiment"] {
+        m[task].as_object_mut().unwrap().remove("article");
+    }
+    let d = Dir::new();
+    let old = d.write("old.json", serde_json::to_vec(&m).unwrap());
+    let out = stance(&["classify", "--format", "json", "--model", s(&old), article]);
+    let rule: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
+    let probs = |v: &serde_json::Value| -> Vec<f64> {
+        v[0]["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["probabilities"]["favor"].as_f64().unwrap())
+            .collect()
+    };
+    let (a, b) = (probs(&stacked), probs(&rule));
+    assert_eq!(a.len(), b.len());
+    assert!(
+        a.iter().zip(&b).any(|(x, y)| (x - y).abs() > 1e-6),
+        "{a:?} {b:?}"
+    );
+}
+
+#[test]
+fn too_few_article_labels_fall_back_to_the_prevailing_rule() {
+    let d = Dir::new();
+    let out = d.path("m.json");
+    let run = stance(&["train", "--data", "tests/data/mini", "--out", s(&out)]);
+    run.ok();
+    assert!(
+        run.stderr.contains("too few for the article model"),
+        "{}",
+        run.stderr
+    );
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(m["stance"].get("article").is_none());
+}
