@@ -231,6 +231,10 @@ pub struct TrainOpts {
     /// instead of a model stacked on them.
     #[arg(long)]
     pub no_article_model: bool,
+    /// Decide each paragraph from its own features only, without the stacked model that
+    /// also sees the actor's other paragraphs and the paragraph's other actors.
+    #[arg(long)]
+    pub no_context_model: bool,
     /// Train on this fraction of the articles, chosen with --seed (for learning curves).
     #[arg(long, value_name = "F", default_value_t = 1.0)]
     pub sample_articles: f64,
@@ -273,6 +277,7 @@ impl TrainOpts {
             calibrate: !self.no_calibration,
             sample: self.sample_articles,
             article_model: !self.no_article_model,
+            context_model: !self.no_context_model,
         })
     }
 }

@@ -178,9 +178,28 @@ fn tally(
             model.predict_bag(&example_bag(model.analyzer(), gazetteer, e))
         })
         .collect();
-    for (&i, p) in examples.iter().zip(preds) {
+    let (mut stance, mut sentiment): (Vec<_>, Vec<_>) =
+        preds.into_iter().map(|p| (p.stance, p.sentiment)).unzip();
+    // the context model sees the other labelled pairs of the same article, as classify
+    // sees the other pairs it found
+    let refs: Vec<&crate::data::Example> = examples.iter().map(|&i| &data.examples[i]).collect();
+    for (task, probs) in [
+        (Task::Stance, &mut stance),
+        (Task::Sentiment, &mut sentiment),
+    ] {
+        let Some(cm) = model.classifier(task).and_then(|c| c.context.as_ref()) else {
+            continue;
+        };
+        if let Some(raw) = probs.iter().cloned().collect::<Option<Vec<Vec<f64>>>>() {
+            let rows = crate::aggregate::example_context_rows(&refs, &raw);
+            for (p, f) in probs.iter_mut().zip(rows) {
+                *p = Some(cm.probabilities(&f));
+            }
+        }
+    }
+    for ((&i, st), se) in examples.iter().zip(stance).zip(sentiment) {
         let e = &data.examples[i];
-        for (task, probs) in [(Task::Stance, p.stance), (Task::Sentiment, p.sentiment)] {
+        for (task, probs) in [(Task::Stance, st), (Task::Sentiment, se)] {
             if let (Some(g), Some(pr)) = (e.label(task), probs) {
                 let best = argmax(&pr);
                 if best != g {

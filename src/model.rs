@@ -39,7 +39,11 @@ pub struct Classifier {
     /// Article-level decision stacked on the paragraph probabilities (absent in models
     /// trained without article labels or before it existed: the prevailing rule is used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub article: Option<crate::aggregate::ArticleModel>,
+    pub article: Option<crate::aggregate::Stacked>,
+    /// Paragraph-level decision from the pair's probabilities and its article context
+    /// (absent: the pair's own probabilities are final).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<crate::aggregate::Stacked>,
 }
 
 impl Classifier {
@@ -176,9 +180,14 @@ impl Model {
                 c.fitted
                     .check()
                     .map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
-                if let Some(a) = &c.article {
-                    a.check()
-                        .map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
+                for (m, n) in [
+                    (&c.article, crate::aggregate::N_ARTICLE),
+                    (&c.context, crate::aggregate::N_CONTEXT),
+                ] {
+                    if let Some(m) = m {
+                        m.check(n)
+                            .map_err(|e| Error::model(origin, format!("{}: {e}", task.name())))?;
+                    }
                 }
                 if c.fitted.n_features != m.vectorizer.ncols()
                     || c.labels.len() != c.fitted.n_classes

@@ -183,8 +183,12 @@ pub fn prevailing(probs: &[Vec<f64>], a: usize, b: usize) -> [f64; 3] {
 struct PairResult {
     paragraph: usize,
     mentions: usize,
+    /// Final paragraph-level probabilities (after the context model, if any).
     stance: Option<Vec<f64>>,
     sentiment: Option<Vec<f64>>,
+    /// The pair's own probabilities, which the article-level decision is built on.
+    raw_stance: Option<Vec<f64>>,
+    raw_sentiment: Option<Vec<f64>>,
     /// Kept for explanations only.
     bag: Option<crate::features::Bag>,
     /// Persons of this actor named (or referred to) in the paragraph.
@@ -242,6 +246,8 @@ pub fn classify(
                     .iter()
                     .filter(|r| r.actor == a && r.how != How::Topic)
                     .count(),
+                raw_stance: pred.stance.clone(),
+                raw_sentiment: pred.sentiment.clone(),
                 stance: pred.stance,
                 sentiment: pred.sentiment,
                 bag: options.explain.then(|| analyzer.bag(&prepared, a as u32)),
@@ -249,6 +255,7 @@ pub fn classify(
             });
         }
     }
+    apply_context(model, &mut by_actor);
     let mut actors: Vec<ActorReport> = by_actor
         .into_iter()
         .map(|(a, pairs)| aggregate(model, gazetteer.actor_name(a), &pairs, &para_text, options))
@@ -283,6 +290,43 @@ fn sentiment_probs(p: &[f64]) -> SentimentProbabilities {
     }
 }
 
+/// Replaces each pair's probabilities by those of the task's context model, which also sees
+/// the actor's other paragraphs and the paragraph's other actors (raw ones are kept).
+fn apply_context(model: &Model, by_actor: &mut BTreeMap<usize, Vec<PairResult>>) {
+    for task in Task::ALL {
+        let Some(cm) = model.classifier(task).and_then(|c| c.context.as_ref()) else {
+            continue;
+        };
+        let raw = |p: &PairResult| match task {
+            Task::Stance => p.raw_stance.clone(),
+            Task::Sentiment => p.raw_sentiment.clone(),
+        };
+        let mut keys = Vec::new();
+        let mut probs = Vec::new();
+        for (&a, pairs) in by_actor.iter() {
+            for (i, p) in pairs.iter().enumerate() {
+                if let Some(r) = raw(p) {
+                    keys.push((a, i, p.paragraph));
+                    probs.push(r);
+                }
+            }
+        }
+        let items: Vec<(usize, usize, &[f64])> = keys
+            .iter()
+            .zip(&probs)
+            .map(|(&(a, _, par), p)| (a, par, p.as_slice()))
+            .collect();
+        let out = crate::aggregate::contextualise(cm, &items);
+        for (&(a, i, _), p) in keys.iter().zip(out) {
+            let pair = &mut by_actor.get_mut(&a).expect("key from the map")[i];
+            match task {
+                Task::Stance => pair.stance = Some(p),
+                Task::Sentiment => pair.sentiment = Some(p),
+            }
+        }
+    }
+}
+
 /// Article-level probabilities over (first, second, neutral) labels from paragraph ones:
 /// the classifier's stacked article model, or the prevailing rule without one.
 fn article_level(
@@ -290,7 +334,7 @@ fn article_level(
     per_paragraph: &[Vec<f64>],
 ) -> Vec<f64> {
     match classifier.and_then(|c| c.article.as_ref()) {
-        Some(m) => m.probabilities(per_paragraph),
+        Some(m) => m.article(per_paragraph),
         None => prevailing(per_paragraph, 0, 1).to_vec(),
     }
 }
@@ -322,10 +366,12 @@ fn aggregate(
 ) -> ActorReport {
     let stance_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.stance.clone()).collect();
     let sent_pp: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.sentiment.clone()).collect();
-    let stance = stance_pp
+    let raw_st: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.raw_stance.clone()).collect();
+    let raw_se: Option<Vec<Vec<f64>>> = pairs.iter().map(|p| p.raw_sentiment.clone()).collect();
+    let stance = raw_st
         .as_deref()
         .map(|pp| article_level(model.classifier(Task::Stance), pp));
-    let sentiment = sent_pp
+    let sentiment = raw_se
         .as_deref()
         .map(|pp| article_level(model.classifier(Task::Sentiment), pp));
     // evidence: the paragraph most confident in the chosen stance (or, without a stance
@@ -425,7 +471,9 @@ fn persons(
         .into_values()
         .map(|(person, idx)| {
             let pp: Option<Vec<Vec<f64>>> = idx.iter().map(|&i| pairs[i].stance.clone()).collect();
-            let stance = pp
+            let raw: Option<Vec<Vec<f64>>> =
+                idx.iter().map(|&i| pairs[i].raw_stance.clone()).collect();
+            let stance = raw
                 .as_deref()
                 .map(|pp| article_level(model.classifier(Task::Stance), pp));
             let ev = match (&stance, &pp) {

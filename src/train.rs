@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::actors::Gazetteer;
-use crate::aggregate::ArticleModel;
+use crate::aggregate::{article_features, example_context_rows, Stacked};
 use crate::data::{Example, LabelledData, Target, Task};
 use crate::error::{Error, Result};
 use crate::features::{Analyzer, AnalyzerConfig, Bag};
@@ -39,6 +39,9 @@ pub struct TrainConfig {
     /// Stack an article-level model on the out-of-fold paragraph predictions (needs
     /// article-level labels; see [`crate::aggregate`]).
     pub article_model: bool,
+    /// Stack a paragraph-context model on the out-of-fold paragraph predictions (needs
+    /// several labelled pairs per article; see [`crate::aggregate`]).
+    pub context_model: bool,
 }
 
 impl Default for TrainConfig {
@@ -53,6 +56,7 @@ impl Default for TrainConfig {
             calibrate: true,
             sample: 1.0,
             article_model: true,
+            context_model: true,
         }
     }
 }
@@ -160,6 +164,41 @@ fn fit_temperature(logits: &[Vec<f64>], gold: &[usize]) -> f64 {
     (((a + b) / 2.0).exp() * 1e6).round() / 1e6
 }
 
+/// Whether some labelled pair shares its article with another one (flat CSV rows and
+/// NewsMTSC sentences stand alone: no context to learn from).
+fn has_context<'a>(examples: impl IntoIterator<Item = &'a Example>) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    examples
+        .into_iter()
+        .filter(|e| e.paragraph.is_some() && matches!(e.target, Target::Actor(_)))
+        .any(|e| !seen.insert(e.group.as_str()))
+}
+
+/// The paragraph-context model of `task`, fitted on the out-of-fold probabilities `probs`
+/// of `rows` (gold `y`), each seeing the other rows of its article. `None` when no row has
+/// context.
+fn fit_context_model(
+    data: &LabelledData,
+    task: Task,
+    rows: &[usize],
+    probs: &[Vec<f64>],
+    y: &[usize],
+    progress: &dyn Progress,
+) -> Result<Option<Stacked>> {
+    let examples: Vec<&Example> = rows.iter().map(|&i| &data.examples[i]).collect();
+    if !has_context(examples.iter().copied()) {
+        return Ok(None);
+    }
+    let features = example_context_rows(&examples, probs);
+    let m = Stacked::fit(&features, y)?;
+    progress.message(&format!(
+        "{}: paragraph-context model fitted on {} rows",
+        task.name(),
+        y.len()
+    ));
+    Ok(Some(m))
+}
+
 /// Fewest (article, actor) labels to fit an article model on.
 const MIN_ARTICLE_LABELS: usize = 30;
 
@@ -172,7 +211,7 @@ fn fit_article_model(
     rows: &[usize],
     probs: &[Vec<f64>],
     progress: &dyn Progress,
-) -> Result<Option<ArticleModel>> {
+) -> Result<Option<Stacked>> {
     use std::collections::BTreeMap;
     let gold: BTreeMap<(&str, &str), usize> = data
         .articles
@@ -202,7 +241,8 @@ fn fit_article_model(
     let mut y = Vec::new();
     for (key, mut v) in groups {
         v.sort_by_key(|(par, _)| *par);
-        inputs.push(v.into_iter().map(|(_, p)| p.clone()).collect::<Vec<_>>());
+        let pp: Vec<Vec<f64>> = v.into_iter().map(|(_, p)| p.clone()).collect();
+        inputs.push(article_features(&pp));
         y.push(gold[&key]);
     }
     let mut seen = [0usize; 3];
@@ -220,7 +260,7 @@ fn fit_article_model(
         }
         return Ok(None);
     }
-    let m = ArticleModel::fit(&inputs, &y)?;
+    let m = Stacked::fit(&inputs, &y)?;
     progress.message(&format!(
         "{}: article model fitted on {} (article, actor) labels",
         task.name(),
@@ -259,7 +299,7 @@ pub fn train(
     ));
     let all_bags = bags(&data.examples, &analyzer, gazetteer);
     let mut summaries = Vec::new();
-    let mut chosen: Vec<(Task, f64, f64, Option<ArticleModel>)> = Vec::new();
+    let mut chosen: Vec<(Task, f64, f64, Option<Stacked>, Option<Stacked>)> = Vec::new();
     for task in Task::ALL {
         let rows: Vec<usize> = (0..data.examples.len())
             .filter(|&i| data.examples[i].label(task).is_some())
@@ -290,8 +330,9 @@ pub fn train(
         ngroups.sort_unstable();
         ngroups.dedup();
         // nothing to choose, calibrate or stack: no inner cross-validation needed
-        let stack = config.article_model
-            && data.articles.iter().map(|a| a.labels.len()).sum::<usize>() >= MIN_ARTICLE_LABELS;
+        let stack = (config.article_model
+            && data.articles.iter().map(|a| a.labels.len()).sum::<usize>() >= MIN_ARTICLE_LABELS)
+            || (config.context_model && has_context(&data.examples));
         let k = if config.alphas.len() == 1 && !config.calibrate && !stack {
             0
         } else {
@@ -300,6 +341,7 @@ pub fn train(
         let mut cv = Vec::new();
         let (mut alpha, mut temperature, mut cv_ece) = (config.alphas[0], 1.0, None);
         let mut article = None;
+        let mut context = None;
         if k >= 2 {
             progress.message(&format!(
                 "{}: {} rows, choosing alpha by {k}-fold cross-validation",
@@ -388,8 +430,11 @@ pub fn train(
             if config.article_model {
                 article = fit_article_model(data, task, &rows, &probs, progress)?;
             }
+            if config.context_model {
+                context = fit_context_model(data, task, &rows, &probs, &y, progress)?;
+            }
         }
-        chosen.push((task, alpha, temperature, article));
+        chosen.push((task, alpha, temperature, article, context));
         summaries.push(TaskSummary {
             task: task.name().to_string(),
             rows: rows.len(),
@@ -411,7 +456,7 @@ pub fn train(
     let used: Vec<&Bag> = all_bags.iter().collect();
     let vectorizer = Vectorizer::fit(config.vectorizer, &used);
     let mut classifiers: Vec<(Task, Classifier)> = Vec::new();
-    for (si, (task, alpha, temperature, article)) in chosen.into_iter().enumerate() {
+    for (si, (task, alpha, temperature, article, context)) in chosen.into_iter().enumerate() {
         progress.message(&format!("{}: final fit, alpha {alpha}", task.name()));
         let rows: Vec<usize> = (0..data.examples.len())
             .filter(|&i| data.examples[i].label(task).is_some())
@@ -437,6 +482,7 @@ pub fn train(
                 temperature,
                 fitted,
                 article,
+                context,
             },
         ));
     }
