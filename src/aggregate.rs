@@ -329,10 +329,10 @@ mod context_tests {
         let mut rows = Vec::new();
         let mut gold = Vec::new();
         for k in 0..40 {
-            let others: Vec<&[f64]> = vec![&fav, &fav][..1 + k % 2].to_vec();
+            let others: Vec<&[f64]> = vec![fav.as_slice(); 1 + k % 2];
             rows.push(context_features(&vague, &others, &[]));
             gold.push(0);
-            let others: Vec<&[f64]> = vec![&aga, &aga][..1 + k % 2].to_vec();
+            let others: Vec<&[f64]> = vec![aga.as_slice(); 1 + k % 2];
             rows.push(context_features(&vague, &others, &[]));
             gold.push(1);
             rows.push(context_features(&vague, &[], &[]));
@@ -343,7 +343,8 @@ mod context_tests {
         let m = Stacked::fit(&rows, &gold).unwrap();
         m.check(N_CONTEXT).unwrap();
         // actor 0: paragraphs 1 (vague) and 2 (favor); actor 1: paragraph 1 (vague) alone
-        let items: Vec<(usize, usize, &[f64])> = vec![(0, 1, &vague), (0, 2, &fav), (1, 1, &vague)];
+        let items: Vec<(usize, usize, &[f64])> =
+            vec![(0, 1, &vague[..]), (0, 2, &fav[..]), (1, 1, &vague[..])];
         let p = contextualise(&m, &items);
         assert_eq!(p.len(), 3);
         assert!(p[0][0] > 0.6, "{:?}", p[0]);
