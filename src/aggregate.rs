@@ -103,6 +103,13 @@ pub fn context_features(own: &[f64], same_actor: &[&[f64]], same_paragraph: &[&[
     ]
 }
 
+/// The groups of [`context_features`], for explanations.
+pub const CONTEXT_GROUPS: [(&str, std::ops::Range<usize>); 3] = [
+    ("own paragraph", 0..3),
+    ("actor's other paragraphs", 3..11),
+    ("other actors in the paragraph", 11..15),
+];
+
 /// Context feature rows for the decisions of one article: `items[i]` is (actor, paragraph,
 /// probabilities); each decision sees the same actor's other paragraphs and the other
 /// actors of its paragraph.
@@ -238,6 +245,35 @@ impl Stacked {
         softmax(&self.fitted.logits(row), 1.0)
     }
 
+    /// How much each group of features pushed the logit of `label` above the mean of the
+    /// other labels' logits, for the feature row `f`.
+    pub fn contributions(
+        &self,
+        f: &[f64],
+        label: usize,
+        groups: &[(&str, std::ops::Range<usize>)],
+    ) -> Vec<(String, f64)> {
+        let fit = &self.fitted;
+        let others = (fit.n_classes - 1) as f64;
+        groups
+            .iter()
+            .map(|(name, range)| {
+                let v: f64 = range
+                    .clone()
+                    .map(|j| {
+                        let x = (f[j] - self.mean[j]) / self.scale[j];
+                        let rest: f64 = (0..fit.n_classes)
+                            .filter(|&c| c != label)
+                            .map(|c| fit.weight(j, c))
+                            .sum();
+                        x * (fit.weight(j, label) - rest / others)
+                    })
+                    .sum();
+                (name.to_string(), v)
+            })
+            .collect()
+    }
+
     /// Article-level probabilities from an actor's paragraph probabilities.
     pub fn article(&self, per_paragraph: &[Vec<f64>]) -> Vec<f64> {
         self.probabilities(&article_features(per_paragraph))
@@ -302,7 +338,7 @@ mod tests {
 
     #[test]
     fn check_rejects_wrong_shapes() {
-        let inputs = vec![
+        let inputs = [
             vec![vec![0.8, 0.1, 0.1]],
             vec![vec![0.1, 0.8, 0.1]],
             vec![vec![0.2, 0.2, 0.6]],

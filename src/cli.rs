@@ -218,6 +218,14 @@ pub struct TrainOpts {
     /// where another actor is).
     #[arg(long)]
     pub roles: bool,
+    /// No lexicon features (`lex:pos`, `lex:neg` and `~lex:` near the actor, from the
+    /// VADER sentiment lexicon).
+    #[arg(long)]
+    pub no_lexicon: bool,
+    /// Add character 3- to 5-grams of each word (`c:` features; for short informal text
+    /// such as tweets).
+    #[arg(long)]
+    pub char_ngrams: bool,
     /// Hash features into 2^BITS columns instead of keeping a vocabulary.
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(8..=24))]
     pub hashing: Option<u32>,
@@ -235,6 +243,10 @@ pub struct TrainOpts {
     /// also sees the actor's other paragraphs and the paragraph's other actors.
     #[arg(long)]
     pub no_context_model: bool,
+    /// Weight training rows by the inverse frequency of their class (for skewed data, such
+    /// as NewsMTSC; probabilities then lean toward the rare classes).
+    #[arg(long)]
+    pub balanced: bool,
     /// Train on this fraction of the articles, chosen with --seed (for learning curves).
     #[arg(long, value_name = "F", default_value_t = 1.0)]
     pub sample_articles: f64,
@@ -263,6 +275,8 @@ impl TrainOpts {
                 speaker: !self.no_speaker,
                 roles: self.roles,
                 contrast: !self.no_contrast,
+                lexicon: !self.no_lexicon,
+                char_ngrams: self.char_ngrams,
             },
             vectorizer: match self.hashing {
                 Some(bits) => VectorizerSpec::Hashing { bits },
@@ -278,6 +292,7 @@ impl TrainOpts {
             sample: self.sample_articles,
             article_model: !self.no_article_model,
             context_model: !self.no_context_model,
+            balanced: self.balanced,
         })
     }
 }

@@ -440,6 +440,12 @@ impl ColumnCache {
                 a if agent => c.agent[a as usize],
                 a => c.patient[a as usize],
             },
+            Feat::Char(..) => {
+                // off by default; looked up by name
+                let mut buf = String::new();
+                let name = crate::features::render_prepared(f, p, target, &mut buf);
+                v.column_of(name).unwrap_or(ABSENT)
+            }
             Feat::Lit(name) => {
                 if let Some(&(_, col)) = self.lit.iter().find(|(n, _)| *n == name) {
                     return col;

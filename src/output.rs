@@ -203,6 +203,9 @@ impl<W: Write> ReportWriter<W> {
                             list(&e.toward),
                             list(&e.away)
                         )?;
+                        if !e.context.is_empty() {
+                            writeln!(o, "      context of ¶{}: {}", e.paragraph, list(&e.context))?;
+                        }
                     }
                 }
             }

@@ -42,6 +42,24 @@ pub struct TrainConfig {
     /// Stack a paragraph-context model on the out-of-fold paragraph predictions (needs
     /// several labelled pairs per article; see [`crate::aggregate`]).
     pub context_model: bool,
+    /// Weight each training row by the inverse frequency of its class (each class then
+    /// weighs as much in the loss), instead of weighting all rows alike.
+    pub balanced: bool,
+}
+
+/// Row weights for `y`: all 1, or with `balanced` n / (classes present x class count).
+fn class_weights(y: &[usize], balanced: bool) -> Vec<f64> {
+    if !balanced {
+        return Vec::new();
+    }
+    let mut count = [0usize; 3];
+    for &c in y {
+        count[c] += 1;
+    }
+    let present = count.iter().filter(|&&c| c > 0).count() as f64;
+    y.iter()
+        .map(|&c| y.len() as f64 / (present * count[c] as f64))
+        .collect()
 }
 
 impl Default for TrainConfig {
@@ -57,6 +75,7 @@ impl Default for TrainConfig {
             sample: 1.0,
             article_model: true,
             context_model: true,
+            balanced: false,
         }
     }
 }
@@ -227,7 +246,8 @@ fn fit_article_model(
         })
         .collect();
     // (article, actor) -> [(paragraph, probabilities)]
-    let mut groups: BTreeMap<(&str, &str), Vec<(usize, &Vec<f64>)>> = BTreeMap::new();
+    type Paragraphs<'a> = Vec<(usize, &'a Vec<f64>)>;
+    let mut groups: BTreeMap<(&str, &str), Paragraphs> = BTreeMap::new();
     for (&i, p) in rows.iter().zip(probs) {
         let e = &data.examples[i];
         if let (Target::Actor(actor), Some(par)) = (&e.target, e.paragraph) {
@@ -299,7 +319,9 @@ pub fn train(
     ));
     let all_bags = bags(&data.examples, &analyzer, gazetteer);
     let mut summaries = Vec::new();
-    let mut chosen: Vec<(Task, f64, f64, Option<Stacked>, Option<Stacked>)> = Vec::new();
+    // per task: alpha, temperature, article model, context model
+    type Chosen = (Task, f64, f64, Option<Stacked>, Option<Stacked>);
+    let mut chosen: Vec<Chosen> = Vec::new();
     for task in Task::ALL {
         let rows: Vec<usize> = (0..data.examples.len())
             .filter(|&i| data.examples[i].label(task).is_some())
@@ -360,7 +382,8 @@ pub fn train(
                     return Err(Error::Training(format!(
                         "{}: {} rows are too few for {k}-fold cross-validation (a fold's \
                          training part holds a single class); label more data, or skip the \
-                         cross-validation with one --alphas value, --no-calibration and --no-article-model",
+                         cross-validation with one --alphas value, --no-calibration, \
+                         --no-article-model and --no-context-model",
                         task.name(),
                         rows.len()
                     )));
@@ -386,6 +409,7 @@ pub fn train(
                         let m = LogisticParams::default()
                             .alpha(a)
                             .max_iterations(config.max_iterations)
+                            .sample_weights(class_weights(&tr_y, config.balanced))
                             .fit(&DatasetBase::new(x.clone(), Array1::from(tr_y.clone())))?;
                         per_alpha.push(
                             te_rows
@@ -469,6 +493,7 @@ pub fn train(
         let fitted = LogisticParams::default()
             .alpha(alpha)
             .max_iterations(config.max_iterations)
+            .sample_weights(class_weights(&y, config.balanced))
             .fit(&DatasetBase::new(x, Array1::from(y)))?;
         let s = &mut summaries[si];
         s.iterations = fitted.convergence.iterations;
@@ -519,6 +544,24 @@ mod tests {
         assert_eq!(f[3], f[4]);
         assert_eq!(f, group_folds(&g, 2, 1));
         assert!(f.iter().all(|&x| x < 2));
+    }
+
+    #[test]
+    fn balanced_weights_make_each_class_weigh_the_same() {
+        let y = [0, 0, 0, 1, 2, 2];
+        assert!(class_weights(&y, false).is_empty());
+        let w = class_weights(&y, true);
+        let per_class = |c: usize| -> f64 {
+            y.iter()
+                .zip(&w)
+                .filter(|(&k, _)| k == c)
+                .map(|(_, v)| v)
+                .sum()
+        };
+        for c in 0..3 {
+            assert!((per_class(c) - 2.0).abs() < 1e-12, "{w:?}");
+        }
+        assert!((w.iter().sum::<f64>() - 6.0).abs() < 1e-12);
     }
 
     #[test]

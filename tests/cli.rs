@@ -127,8 +127,25 @@ fn classify_explain_lists_features_both_ways() {
             .any(|c| c["feature"].as_str().unwrap().contains("sanction")),
         "{toward:?}"
     );
+    // the context model's part: the paragraph's own evidence dominates a clear paragraph
+    let ctx = e["context"].as_array().unwrap();
+    let names: Vec<&str> = ctx.iter().map(|c| c["feature"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "own paragraph",
+            "actor's other paragraphs",
+            "other actors in the paragraph"
+        ]
+    );
+    assert!(ctx[0]["weight"].as_f64().unwrap() > 1.0, "{ctx:?}");
     let t = stance(&["classify", EXAMPLE, "--explain"]);
     assert!(t.ok().contains("why stance against (¶6)"), "{}", t.stdout);
+    assert!(
+        t.stdout.contains("context of ¶6: own paragraph +"),
+        "{}",
+        t.stdout
+    );
 }
 
 #[test]

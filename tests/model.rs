@@ -52,6 +52,7 @@ fn shipped_model_decides_articles_with_a_stacked_model_and_old_models_still_work
     // and article-level labels come from the prevailing rule instead
     for task in ["stance", "sentiment"] {
         m[task].as_object_mut().unwrap().remove("article");
+        m[task].as_object_mut().unwrap().remove("context");
     }
     let d = Dir::new();
     let old = d.write("old.json", serde_json::to_vec(&m).unwrap());
@@ -86,4 +87,42 @@ fn too_few_article_labels_fall_back_to_the_prevailing_rule() {
     );
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert!(m["stance"].get("article").is_none());
+}
+
+#[test]
+fn the_stacked_models_can_be_left_out_and_the_mini_corpus_gets_a_context_model() {
+    let d = Dir::new();
+    let with = d.path("with.json");
+    stance(&["train", "--data", "tests/data/mini", "--out", s(&with)]).ok();
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&with).unwrap()).unwrap();
+    assert!(
+        m["stance"]["context"].is_object(),
+        "mini has several pairs per article"
+    );
+    let without = d.path("without.json");
+    stance(&[
+        "train",
+        "--data",
+        "tests/data/mini",
+        "--out",
+        s(&without),
+        "--no-context-model",
+        "--no-article-model",
+    ])
+    .ok();
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&without).unwrap()).unwrap();
+    for task in ["stance", "sentiment"] {
+        assert!(m[task].get("context").is_none() && m[task].get("article").is_none());
+    }
+    // both classify the same article without complaint
+    for model in [&with, &without] {
+        stance(&[
+            "classify",
+            "--model",
+            s(model),
+            "--paragraphs",
+            "examples/helsinki-backchannel.txt",
+        ])
+        .ok();
+    }
 }

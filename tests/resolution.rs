@@ -98,3 +98,34 @@ fn by_person_breaks_rows_down() {
         t.stdout
     );
 }
+
+#[test]
+fn article_level_labels_come_from_the_paragraphs_that_name_the_actor() {
+    // like the article-level labels it is trained on: a paragraph that refers to Russia only
+    // through "he" gets its own decision but does not move Russia's article-level label
+    let named = "Talks in Geneva\n\nRussian Foreign Minister Sergei Lavrov said Moscow welcomed \
+                 the talks and wanted them to continue.\n";
+    let with_pronoun = format!(
+        "{named}\nHe later warned that he would walk away and called the American proposal an \
+         insult.\n"
+    );
+    let d = Dir::new();
+    let russia = |text: &str, name: &str| -> serde_json::Value {
+        let f = d.write(name, text);
+        let out = stance(&["classify", "--format", "json", "--paragraphs", s(&f)]);
+        let v: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
+        v[0]["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["actor"] == "Russia")
+            .unwrap()
+            .clone()
+    };
+    let a = russia(&with_pronoun, "a.txt");
+    let b = russia(named, "b.txt");
+    assert_eq!(a["paragraphs"], serde_json::json!([2, 3]));
+    assert_eq!(a["paragraph_decisions"].as_array().unwrap().len(), 2);
+    assert_eq!(a["probabilities"], b["probabilities"]);
+    assert_eq!(a["sentiment_probabilities"], b["sentiment_probabilities"]);
+}
