@@ -65,6 +65,21 @@ fn ln(p: f64) -> f64 {
 /// same actor's other paragraphs in the article, the prevailing rule over all of them, and
 /// those of the other actors in the same paragraph.
 pub fn context_features(own: &[f64], same_actor: &[&[f64]], same_paragraph: &[&[f64]]) -> Vec<f64> {
+    let all: Vec<Vec<f64>> = std::iter::once(own)
+        .chain(same_actor.iter().copied())
+        .map(|p| p.to_vec())
+        .collect();
+    with_rule(own, same_actor, same_paragraph, prevailing(&all, 0, 1))
+}
+
+/// [`context_features`] with the prevailing-rule probabilities over the actor's paragraphs
+/// given (they are the same for all of an actor's decisions).
+fn with_rule(
+    own: &[f64],
+    same_actor: &[&[f64]],
+    same_paragraph: &[&[f64]],
+    rule: [f64; 3],
+) -> Vec<f64> {
     let mean = |v: &[&[f64]]| -> [f64; 3] {
         if v.is_empty() {
             return [1.0 / 3.0; 3];
@@ -79,11 +94,6 @@ pub fn context_features(own: &[f64], same_actor: &[&[f64]], same_paragraph: &[&[
     };
     let a = mean(same_actor);
     let o = mean(same_paragraph);
-    let all: Vec<Vec<f64>> = std::iter::once(own)
-        .chain(same_actor.iter().copied())
-        .map(|p| p.to_vec())
-        .collect();
-    let rule = prevailing(&all, 0, 1);
     vec![
         ln(own[0]),
         ln(own[1]),
@@ -121,6 +131,14 @@ pub fn context_rows<K: Ord + Copy>(items: &[(K, usize, &[f64])]) -> Vec<Vec<f64>
         by_actor.entry(*a).or_default().push(i);
         by_para.entry(*p).or_default().push(i);
     }
+    // the prevailing rule over each actor's paragraphs, once per actor
+    let rules: BTreeMap<K, [f64; 3]> = by_actor
+        .iter()
+        .map(|(a, idx)| {
+            let pp: Vec<Vec<f64>> = idx.iter().map(|&j| items[j].2.to_vec()).collect();
+            (*a, prevailing(&pp, 0, 1))
+        })
+        .collect();
     items
         .iter()
         .map(|(a, p, own)| {
@@ -134,7 +152,7 @@ pub fn context_rows<K: Ord + Copy>(items: &[(K, usize, &[f64])]) -> Vec<Vec<f64>
                 .filter(|&&j| items[j].0 != *a)
                 .map(|&j| items[j].2)
                 .collect();
-            context_features(own, &same_actor, &same_para)
+            with_rule(own, &same_actor, &same_para, rules[a])
         })
         .collect()
 }

@@ -439,23 +439,56 @@ impl Analyzer {
                 }
             }
         }
-        if self.config.window > 0 {
+        // words near a target mention (same sentence, within the window): for `~word`
+        // features and for `~lex:` ones (which use a window of at least one word)
+        let span = if self.config.lexicon {
+            self.config.window.max(1)
+        } else {
+            self.config.window
+        };
+        if span > 0 {
             let words: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].punct).collect();
             let mut near = vec![false; words.len()];
+            let mut near_lex = vec![false; if self.config.lexicon { words.len() } else { 0 }];
             for (i, &ti) in words.iter().enumerate() {
                 let t = &tokens[ti];
                 if is_target(t) {
-                    let lo = i.saturating_sub(self.config.window);
-                    let hi = (i + self.config.window).min(words.len() - 1);
-                    for (j, slot) in near.iter_mut().enumerate().take(hi + 1).skip(lo) {
-                        if tokens[words[j]].sentence == t.sentence && j != i {
-                            *slot = true;
+                    let lo = i.saturating_sub(span);
+                    let hi = (i + span).min(words.len() - 1);
+                    for j in lo..=hi {
+                        if j != i && tokens[words[j]].sentence == t.sentence {
+                            if j.abs_diff(i) <= self.config.window {
+                                near[j] = true;
+                            }
+                            if let Some(slot) = near_lex.get_mut(j) {
+                                *slot = true;
+                            }
                         }
                     }
                 }
             }
-            for (&ti, _) in words.iter().zip(&near).filter(|(_, &n)| n) {
-                sink(Feat::Win(ti), 1.0);
+            if self.config.window > 0 {
+                for (&ti, _) in words.iter().zip(&near).filter(|(_, &n)| n) {
+                    sink(Feat::Win(ti), 1.0);
+                }
+            }
+            if self.config.lexicon {
+                for (j, &ti) in words.iter().enumerate() {
+                    let t = &tokens[ti];
+                    if t.valence == 0.0 {
+                        continue;
+                    }
+                    let (name, close) = if t.valence > 0.0 {
+                        ("lex:pos", "~lex:pos")
+                    } else {
+                        ("lex:neg", "~lex:neg")
+                    };
+                    let v = f64::from(t.valence.abs()) / 4.0;
+                    sink(Feat::Lit(name), v * weight(t.sentence));
+                    if near_lex[j] {
+                        sink(Feat::Lit(close), v);
+                    }
+                }
             }
         }
         if self.config.roles {
@@ -473,31 +506,6 @@ impl Analyzer {
                 }
                 if let Some(agent) = first[t.sentence] {
                     sink(Feat::Role(agent, i), 1.0);
-                }
-            }
-        }
-        if self.config.lexicon {
-            let words: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].punct).collect();
-            let targets: Vec<usize> = (0..words.len())
-                .filter(|&j| is_target(&tokens[words[j]]))
-                .collect();
-            for (j, &ti) in words.iter().enumerate() {
-                let t = &tokens[ti];
-                if t.valence == 0.0 {
-                    continue;
-                }
-                let (name, near) = if t.valence > 0.0 {
-                    ("lex:pos", "~lex:pos")
-                } else {
-                    ("lex:neg", "~lex:neg")
-                };
-                let v = f64::from(t.valence.abs()) / 4.0;
-                sink(Feat::Lit(name), v * weight(t.sentence));
-                let w = self.config.window.max(1);
-                if targets.iter().any(|&k| {
-                    k != j && k.abs_diff(j) <= w && tokens[words[k]].sentence == t.sentence
-                }) {
-                    sink(Feat::Lit(near), v);
                 }
             }
         }

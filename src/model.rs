@@ -447,7 +447,12 @@ impl ColumnCache {
                 v.column_of(name).unwrap_or(ABSENT)
             }
             Feat::Lit(name) => {
-                if let Some(&(_, col)) = self.lit.iter().find(|(n, _)| *n == name) {
+                // names are static literals: the pointer usually decides without comparing
+                if let Some(&(_, col)) = self
+                    .lit
+                    .iter()
+                    .find(|(n, _)| std::ptr::eq(n.as_ptr(), name.as_ptr()) || *n == name)
+                {
                     return col;
                 }
                 let col = v.column_of(name).unwrap_or(ABSENT);
