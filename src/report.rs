@@ -309,27 +309,26 @@ fn apply_context(model: &Model, by_actor: &mut BTreeMap<usize, Vec<PairResult>>,
         let Some(cm) = model.classifier(task).and_then(|c| c.context.as_ref()) else {
             continue;
         };
-        let raw = |p: &PairResult| match task {
-            Task::Stance => p.raw_stance.clone(),
-            Task::Sentiment => p.raw_sentiment.clone(),
-        };
+        fn raw(p: &PairResult, task: Task) -> Option<&[f64]> {
+            match task {
+                Task::Stance => p.raw_stance.as_deref(),
+                Task::Sentiment => p.raw_sentiment.as_deref(),
+            }
+        }
+        // (actor, index in its list, paragraph) of each pair with probabilities
         let mut keys = Vec::new();
-        let mut probs = Vec::new();
+        let mut items: Vec<(usize, usize, &[f64])> = Vec::new();
         for (&a, pairs) in by_actor.iter() {
             for (i, p) in pairs.iter().enumerate() {
-                if let Some(r) = raw(p) {
-                    keys.push((a, i, p.paragraph));
-                    probs.push(r);
+                if let Some(r) = raw(p, task) {
+                    keys.push((a, i));
+                    items.push((a, p.paragraph, r));
                 }
             }
         }
-        let items: Vec<(usize, usize, &[f64])> = keys
-            .iter()
-            .zip(&probs)
-            .map(|(&(a, _, par), p)| (a, par, p.as_slice()))
-            .collect();
         let rows = crate::aggregate::context_rows(&items);
-        for (&(a, i, _), row) in keys.iter().zip(rows) {
+        drop(items);
+        for (&(a, i), row) in keys.iter().zip(rows) {
             let p = cm.probabilities(&row);
             let pair = &mut by_actor.get_mut(&a).expect("key from the map")[i];
             match task {
