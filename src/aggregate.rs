@@ -368,11 +368,6 @@ mod tests {
         m.mean.pop();
         assert!(m.check(N_ARTICLE).is_err());
     }
-}
-
-#[cfg(test)]
-mod context_tests {
-    use super::*;
 
     #[test]
     fn context_pulls_a_vague_paragraph_toward_the_actors_other_paragraphs() {
